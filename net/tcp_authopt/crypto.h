@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TCP-AO cryptography (RFC 5926): traffic-key derivation and MACs.
+ */
+#ifndef _TCP_AUTHOPT_CRYPTO_H
+#define _TCP_AUTHOPT_CRYPTO_H
+
+#include <crypto/hash.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/skbuff.h>
+
+/**
+ * struct tcp_authopt_alg - a MAC algorithm and its per-CPU transforms
+ * @list: entry in the list of algorithms in use
+ * @kref: one reference per key using the algorithm
+ * @name: crypto API name, e.g. "hmac(sha1)" or "cmac(aes)"
+ * @cmac: KDF_AES_128_CMAC key rule: master keys that are not one AES
+ *	block long are first reduced with CMAC under an all-zero key
+ * @digest_size: untruncated MAC length, also the traffic key length
+ * @tfm: one transform per CPU; keyed and used with bottom halves off
+ */
+struct tcp_authopt_alg {
+	struct list_head list;
+	struct kref kref;
+	char name[CRYPTO_MAX_ALG_NAME];
+	bool cmac;
+	unsigned int digest_size;
+	struct crypto_shash * __percpu *tfm;
+};
+
+/**
+ * struct tcp_authopt_mac_params - what a MAC of one segment depends on
+ * @alg: MAC algorithm
+ * @traffic_key: traffic key of this direction, @alg->digest_size bytes
+ * @sne: sequence number extension of the segment (RFC 5925 section 6.2)
+ * @exclude_opts: hash only the TCP-AO option of the header's options
+ *	(RFC 5925 section 5.1)
+ * @maclen: MAC length on the wire
+ */
+struct tcp_authopt_mac_params {
+	struct tcp_authopt_alg *alg;
+	const u8 *traffic_key;
+	u32 sne;
+	bool exclude_opts;
+	unsigned int maclen;
+};
+
+struct tcp_authopt_alg *tcp_authopt_alg_get(const char *name);
+void tcp_authopt_alg_put(struct tcp_authopt_alg *alg);
+
+unsigned int tcp_authopt_kdf_context(u8 *ctx, const struct sk_buff *skb,
+				     u32 sisn, u32 disn);
+int tcp_authopt_kdf(struct tcp_authopt_alg *alg, const u8 *key,
+		    unsigned int keylen, const u8 *ctx, unsigned int ctxlen,
+		    u8 *traffic_key);
+int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
+			struct sk_buff *skb, u8 *mac);
+
+#endif /* _TCP_AUTHOPT_CRYPTO_H */

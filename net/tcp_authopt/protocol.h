@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TCP-AO protocol constants and limits, with the RFC section that sets each.
+ */
+#ifndef _TCP_AUTHOPT_PROTOCOL_H
+#define _TCP_AUTHOPT_PROTOCOL_H
+
+enum tcp_authopt_limits {
+	/* RFC 5925 section 2.2: TCP option kind of TCP-AO */
+	TCPOPT_AUTHOPT = 29,
+	/* RFC 5925 section 2.2: Kind, Length, KeyID, RNextKeyID */
+	TCP_AUTHOPT_OPT_HDR_LEN = 4,
+	/* RFC 5926 section 3.2: both mandatory MACs are truncated to 96 bits */
+	TCP_AUTHOPT_DEFAULT_MACLEN = 12,
+	/* RFC 5925 section 2.2: the option must fit in TCP's 40 option bytes */
+	TCP_AUTHOPT_MAX_MACLEN = 40 - TCP_AUTHOPT_OPT_HDR_LEN,
+	/* RFC 5925 section 3.1 and upstream TCP_AO_MAXKEYLEN */
+	TCP_AUTHOPT_MAX_KEYLEN = 80,
+	/* RFC 5926 section 3.1.1.2: AES-128-CMAC takes exactly 16 key bytes */
+	TCP_AUTHOPT_CMAC_KEYLEN = 16,
+	/* RFC 5926 section 3.1.1: KDF counter i, always 1 for one block */
+	TCP_AUTHOPT_KDF_COUNTER = 1,
+	/* RFC 5925 section 5.2: IPv6 context: two addresses, ports, ISNs */
+	TCP_AUTHOPT_MAX_CONTEXT_LEN = 16 + 16 + 2 + 2 + 4 + 4,
+};
+
+/* RFC 5926 section 3.1.1: the KDF label */
+#define TCP_AUTHOPT_KDF_LABEL "TCP-AO"
+
+#endif /* _TCP_AUTHOPT_PROTOCOL_H */

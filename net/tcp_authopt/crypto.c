@@ -220,6 +220,7 @@ static int tcp_authopt_hash_pseudoheader(struct shash_desc *desc,
 					 const struct sk_buff *skb)
 {
 	unsigned int tcplen = skb->len - skb_transport_offset(skb);
+	struct tcp6_pseudohdr ph6;
 
 	if (ip_hdr(skb)->version == 4) {
 		struct tcp4_pseudohdr ph = {
@@ -230,16 +231,15 @@ static int tcp_authopt_hash_pseudoheader(struct shash_desc *desc,
 		};
 
 		return crypto_shash_update(desc, (u8 *)&ph, sizeof(ph));
-	} else {
-		struct tcp6_pseudohdr ph = {
-			.saddr = ipv6_hdr(skb)->saddr,
-			.daddr = ipv6_hdr(skb)->daddr,
-			.len = htonl(tcplen),
-			.protocol = htonl(IPPROTO_TCP),
-		};
-
-		return crypto_shash_update(desc, (u8 *)&ph, sizeof(ph));
 	}
+
+	ph6 = (struct tcp6_pseudohdr) {
+		.saddr = ipv6_hdr(skb)->saddr,
+		.daddr = ipv6_hdr(skb)->daddr,
+		.len = htonl(tcplen),
+		.protocol = htonl(IPPROTO_TCP),
+	};
+	return crypto_shash_update(desc, (u8 *)&ph6, sizeof(ph6));
 }
 
 /* RFC 5925 section 5.1: checksum and MAC zeroed, options maybe excluded */

@@ -56,9 +56,30 @@ if [ ! -s "$OUT/list" ]; then
 	exit 0
 fi
 
-"$TOP/scripts/vm.sh" -n -k "$KVER" -t "$total_timeout" -l "$CONSOLE" -- \
-	bash "$TOP/scripts/vm-run-tests" "$OUT" > "$OUT/vm.log" 2>&1
-vm_rc=$?
+# One guest boot runs every pending test. A test during which the guest
+# died (panic, hang) gets no result; the remaining ones run in a new boot.
+cp "$OUT/list" "$OUT/pending"
+: > "$CONSOLE"
+vm_rc=0
+while [ -s "$OUT/pending" ]; do
+	"$TOP/scripts/vm.sh" -n -k "$KVER" -t "$total_timeout" -l "$CONSOLE.boot" -- \
+		bash "$TOP/scripts/vm-run-tests" "$OUT" "$OUT/pending" >> "$OUT/vm.log" 2>&1 ||
+		vm_rc=$?
+	cat "$CONSOLE.boot" >> "$CONSOLE"
+	rm -f "$CONSOLE.boot"
+	died=""
+	: > "$OUT/next"
+	while IFS=$'\t' read -r mod name timeout cmd; do
+		[ -f "$OUT/$mod.$name.rc" ] && continue
+		if [ -z "$died" ]; then
+			died="$mod/$name"
+			echo "died" > "$OUT/$mod.$name.rc"
+			continue
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$mod" "$name" "$timeout" "$cmd" >> "$OUT/next"
+	done < "$OUT/pending"
+	mv "$OUT/next" "$OUT/pending"
+done
 
 # Kernel errors in the console log, each line prefixed with the test that
 # was running ("-" before the first test, "unload" after the last).
@@ -67,6 +88,8 @@ KERNEL_ERRORS="$KERNEL_ERRORS"'|refcount_t:|list_(add|del) corruption|Poison ove
 KERNEL_ERRORS="$KERNEL_ERRORS"'|Redzone overwritten|Object padding overwritten|Kernel panic'
 KERNEL_ERRORS="$KERNEL_ERRORS"'|UBSAN:|KFENCE:|Slab cache still has objects|Unable to handle'
 awk -v re="$KERNEL_ERRORS" '
+	{ sub(/\r$/, "") }
+	/Linux version / { t = "-" }
 	/keyroll: test begin / { t = $NF; next }
 	/keyroll: unload begin/ { t = "unload"; next }
 	$0 ~ re { if (t == "") t = "-"; print t "\t" $0 }
@@ -98,7 +121,7 @@ while IFS=$'\t' read -r mod name timeout cmd; do
 	case "$rc" in
 	0) report "ok" "$mod/$name" "$log" ;;
 	4) report "ok" "$mod/$name # SKIP" "$log" ;;
-	"") echo "no result: guest died or was killed during the test" >> "$log"
+	died) echo "no result: the guest died or hung during this test" >> "$log"
 	    report "not ok" "$mod/$name" "$log" ;;
 	124) echo "timed out after ${timeout}s" >> "$log"
 	     report "not ok" "$mod/$name" "$log" ;;

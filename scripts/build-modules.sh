@@ -21,7 +21,9 @@ KDIR="/lib/modules/$KVER/build"
 mkdir -p "$OUT"
 # Drop links whose source went away, then (re)link every source file.
 find "$OUT" -xtype l -delete
-cp -rsf "$TOP/Kbuild" "$TOP/net" "$TOP/include" "$OUT/"
+for src in Kbuild net include; do
+	[ -e "$TOP/$src" ] && cp -rsf "$TOP/$src" "$OUT/"
+done
 
 echo "  MODULES $KVER"
 make -s -C "$KDIR" M="$OUT" "$@" modules

@@ -24,7 +24,7 @@ result() {
 }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.out"' EXIT
 
 ignore=$(awk '!/^#/ && NF { printf "%s%s", sep, $1; sep = "," }' scripts/lint-exceptions)
 mapfile -t files < <(git ls-files --cached --others --exclude-standard 'net/*.[ch]' 'include/*.h' 2>/dev/null ||
@@ -39,8 +39,11 @@ else
 fi
 
 for kver in "$@"; do
-	"$TOP/scripts/build-modules.sh" "$kver" C=2 2>&1 |
-		grep -E "^$TOP/build/$kver/.*: (warning|error):" > "$log"
+	if ! "$TOP/scripts/build-modules.sh" "$kver" C=2 > "$log.out" 2>&1; then
+		result "not ok" "lint/sparse $kver" "$log.out"
+		continue
+	fi
+	grep -E "^$TOP/build/$kver/.*: (warning|error):" "$log.out" > "$log"
 	if [ -s "$log" ]; then
 		result "not ok" "lint/sparse $kver" "$log"
 	else

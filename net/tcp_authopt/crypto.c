@@ -4,7 +4,9 @@
  *
  * Algorithms are looked up by crypto API name and shared: each has one
  * shash transform per CPU, keyed for every use with bottom halves disabled,
- * so process context and softirq never race on a transform.
+ * so process context and softirq never race on a transform. An algorithm,
+ * once allocated, stays until the module goes: keys can then be freed from
+ * any context without taking a reference count down to a sleeping free.
  */
 
 #include <linux/ip.h>
@@ -64,7 +66,6 @@ static struct tcp_authopt_alg *tcp_authopt_alg_new(const char *name)
 	}
 	alg->digest_size = crypto_shash_digestsize(tfm);
 	alg->cmac = !strncmp(name, "cmac(", 5);
-	kref_init(&alg->kref);
 	return alg;
 
 err_free:
@@ -73,7 +74,7 @@ err_free:
 }
 
 /**
- * tcp_authopt_alg_get() - take a reference on a MAC algorithm
+ * tcp_authopt_alg_get() - find or allocate a MAC algorithm
  * @name: crypto API name of a keyed hash, e.g. "hmac(sha1)"
  *
  * Context: process context, may sleep.
@@ -85,10 +86,8 @@ struct tcp_authopt_alg *tcp_authopt_alg_get(const char *name)
 
 	mutex_lock(&tcp_authopt_algs_lock);
 	list_for_each_entry(alg, &tcp_authopt_algs, list) {
-		if (!strcmp(alg->name, name)) {
-			kref_get(&alg->kref);
+		if (!strcmp(alg->name, name))
 			goto out;
-		}
 	}
 	alg = tcp_authopt_alg_new(name);
 	if (!IS_ERR(alg))
@@ -98,26 +97,15 @@ out:
 	return alg;
 }
 
-static void tcp_authopt_alg_release(struct kref *kref)
+/* Free every algorithm; no key may use one any more. */
+void tcp_authopt_algs_exit(void)
 {
-	struct tcp_authopt_alg *alg = container_of(kref, struct tcp_authopt_alg,
-						   kref);
+	struct tcp_authopt_alg *alg, *n;
 
-	list_del(&alg->list);
-	tcp_authopt_alg_free(alg);
-}
-
-/**
- * tcp_authopt_alg_put() - drop a reference taken by tcp_authopt_alg_get()
- * @alg: the algorithm
- *
- * Context: process context, may sleep.
- */
-void tcp_authopt_alg_put(struct tcp_authopt_alg *alg)
-{
-	mutex_lock(&tcp_authopt_algs_lock);
-	kref_put(&alg->kref, tcp_authopt_alg_release);
-	mutex_unlock(&tcp_authopt_algs_lock);
+	list_for_each_entry_safe(alg, n, &tcp_authopt_algs, list) {
+		list_del(&alg->list);
+		tcp_authopt_alg_free(alg);
+	}
 }
 
 /**
@@ -333,5 +321,53 @@ int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
 	if (!err)
 		memcpy(mac, digest, p->maclen);
 	memzero_explicit(digest, sizeof(digest));
+	return err;
+}
+
+/**
+ * tcp_authopt_cmac_reduce() - RFC 5926 section 3.1.1.2 key extraction
+ * @alg: a cmac(aes) algorithm
+ * @key: master key of any length
+ * @keylen: its length
+ * @out: 16 bytes: AES-CMAC of @key under an all-zero key (may be @key)
+ *
+ * Return: 0 or a crypto API error.
+ */
+int tcp_authopt_cmac_reduce(struct tcp_authopt_alg *alg, const u8 *key,
+			    unsigned int keylen, u8 *out)
+{
+	static const u8 zero_key[TCP_AUTHOPT_CMAC_KEYLEN];
+	u8 block_key[TCP_AUTHOPT_CMAC_KEYLEN];
+	struct crypto_shash *tfm;
+	int err;
+
+	local_bh_disable();
+	tfm = *this_cpu_ptr(alg->tfm);
+	err = crypto_shash_setkey(tfm, zero_key, sizeof(zero_key)) ?:
+	      crypto_shash_tfm_digest(tfm, key, keylen, block_key);
+	local_bh_enable();
+	if (!err)
+		memcpy(out, block_key, sizeof(block_key));
+	memzero_explicit(block_key, sizeof(block_key));
+	return err;
+}
+
+/**
+ * tcp_authopt_alg_check_key() - whether the algorithm takes this key
+ * @alg: the algorithm
+ * @key: a master key
+ * @keylen: its length
+ *
+ * Return: 0, or the crypto API's error (-ENOSYS for an unkeyed hash,
+ * -EINVAL for a length the cipher refuses).
+ */
+int tcp_authopt_alg_check_key(struct tcp_authopt_alg *alg, const u8 *key,
+			      unsigned int keylen)
+{
+	int err;
+
+	local_bh_disable();
+	err = crypto_shash_setkey(*this_cpu_ptr(alg->tfm), key, keylen);
+	local_bh_enable();
 	return err;
 }

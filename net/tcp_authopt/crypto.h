@@ -6,14 +6,12 @@
 #define _TCP_AUTHOPT_CRYPTO_H
 
 #include <crypto/hash.h>
-#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/skbuff.h>
 
 /**
  * struct tcp_authopt_alg - a MAC algorithm and its per-CPU transforms
- * @list: entry in the list of algorithms in use
- * @kref: one reference per key using the algorithm
+ * @list: entry in the list of algorithms allocated so far
  * @name: crypto API name, e.g. "hmac(sha1)" or "cmac(aes)"
  * @cmac: KDF_AES_128_CMAC key rule: master keys that are not one AES
  *	block long are first reduced with CMAC under an all-zero key
@@ -22,7 +20,6 @@
  */
 struct tcp_authopt_alg {
 	struct list_head list;
-	struct kref kref;
 	char name[CRYPTO_MAX_ALG_NAME];
 	bool cmac;
 	unsigned int digest_size;
@@ -47,7 +44,11 @@ struct tcp_authopt_mac_params {
 };
 
 struct tcp_authopt_alg *tcp_authopt_alg_get(const char *name);
-void tcp_authopt_alg_put(struct tcp_authopt_alg *alg);
+void tcp_authopt_algs_exit(void);
+int tcp_authopt_cmac_reduce(struct tcp_authopt_alg *alg, const u8 *key,
+			    unsigned int keylen, u8 *out);
+int tcp_authopt_alg_check_key(struct tcp_authopt_alg *alg, const u8 *key,
+			      unsigned int keylen);
 
 unsigned int tcp_authopt_kdf_context(u8 *ctx, const struct sk_buff *skb,
 				     u32 sisn, u32 disn);

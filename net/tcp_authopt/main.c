@@ -7,7 +7,10 @@
 
 #include <linux/module.h>
 
+#include "crypto.h"
+#include "info.h"
 #include "selftest.h"
+#include "sockopt.h"
 #include "stat.h"
 
 static bool selftest;
@@ -19,27 +22,36 @@ static int __init tcp_authopt_init(void)
 {
 	int err;
 
-	err = tcp_authopt_stat_init();
+	err = tcp_authopt_info_init();
 	if (err)
 		return err;
-
+	err = tcp_authopt_stat_init();
+	if (err)
+		goto err_info;
 	if (selftest) {
 		err = tcp_authopt_selftest(&init_net);
 		if (err)
 			goto err_stat;
 	}
 	tcp_authopt_selftest_debugfs_init();
+	tcp_authopt_proto_install();
 	return 0;
 
 err_stat:
 	tcp_authopt_stat_exit();
+err_info:
+	tcp_authopt_info_exit();
+	tcp_authopt_algs_exit();
 	return err;
 }
 
 static void __exit tcp_authopt_exit(void)
 {
+	tcp_authopt_proto_uninstall();
 	tcp_authopt_selftest_debugfs_exit();
 	tcp_authopt_stat_exit();
+	tcp_authopt_info_exit();
+	tcp_authopt_algs_exit();
 }
 
 module_init(tcp_authopt_init);

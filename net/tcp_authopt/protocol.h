@@ -12,6 +12,8 @@ enum tcp_authopt_limits {
 	TCP_AUTHOPT_OPT_HDR_LEN = 4,
 	/* RFC 5926 section 3.2: both mandatory MACs are truncated to 96 bits */
 	TCP_AUTHOPT_DEFAULT_MACLEN = 12,
+	/* RFC 5925 section 2.2: the option with a 96-bit MAC */
+	TCP_AUTHOPT_OPT_LEN = TCP_AUTHOPT_OPT_HDR_LEN + TCP_AUTHOPT_DEFAULT_MACLEN,
 	/* RFC 5925 section 2.2: the option must fit in TCP's 40 option bytes */
 	TCP_AUTHOPT_MAX_MACLEN = 40 - TCP_AUTHOPT_OPT_HDR_LEN,
 	/* RFC 5925 section 3.1 and upstream TCP_AO_MAXKEYLEN */

@@ -139,7 +139,6 @@ static int tcp_authopt_vector_check(const struct tcp_authopt_vector *v)
 	} else {
 		err = -ENOMEM;
 	}
-	tcp_authopt_alg_put(alg);
 	return err;
 }
 

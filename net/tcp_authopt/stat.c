@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-namespace state and counters of tcp_authopt.
+ * Per-namespace state of tcp_authopt: counters and the netfilter hooks.
  *
  * /proc/net/netstat cannot be extended from a module, so each namespace
  * gets its own per-CPU counter block, summed when /proc/net/tcp_authopt_stat
  * is read.
  */
 
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
+#include "datapath.h"
 #include "stat.h"
 
 unsigned int tcp_authopt_net_id __read_mostly;
@@ -47,6 +50,47 @@ static int tcp_authopt_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static const struct nf_hook_ops tcp_authopt_nf_ops[] = {
+	{
+		.hook = tcp_authopt_output,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
+	{
+		.hook = tcp_authopt_input,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = tcp_authopt_output,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+	{
+		.hook = tcp_authopt_input,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+#endif
+};
+
+int tcp_authopt_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, tcp_authopt_nf_ops,
+				     ARRAY_SIZE(tcp_authopt_nf_ops));
+}
+
+void tcp_authopt_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, tcp_authopt_nf_ops,
+				ARRAY_SIZE(tcp_authopt_nf_ops));
+}
+
 static int __net_init tcp_authopt_net_init(struct net *net)
 {
 	struct tcp_authopt_net *tn = tcp_authopt_pernet(net);
@@ -56,17 +100,24 @@ static int __net_init tcp_authopt_net_init(struct net *net)
 		return -ENOMEM;
 
 	if (!proc_create_net_single("tcp_authopt_stat", 0444, net->proc_net,
-				    tcp_authopt_stat_show, NULL)) {
-		free_percpu(tn->mib);
-		return -ENOMEM;
-	}
+				    tcp_authopt_stat_show, NULL))
+		goto err_mib;
+	if (tcp_authopt_hooks_register(net))
+		goto err_proc;
 	return 0;
+
+err_proc:
+	remove_proc_entry("tcp_authopt_stat", net->proc_net);
+err_mib:
+	free_percpu(tn->mib);
+	return -ENOMEM;
 }
 
 static void __net_exit tcp_authopt_net_exit(struct net *net)
 {
 	struct tcp_authopt_net *tn = tcp_authopt_pernet(net);
 
+	tcp_authopt_hooks_unregister(net);
 	remove_proc_entry("tcp_authopt_stat", net->proc_net);
 	free_percpu(tn->mib);
 }

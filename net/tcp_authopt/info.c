@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-socket TCP-AO state, found from the socket pointer through one
+ * global hash table: struct sock has no room for a module's data. An info
+ * lives from the first TCP-AO setsockopt (or from inheritance by an
+ * accepted socket) to the socket's destroy hook, and holds a reference on
+ * the module meanwhile, so the module cannot go while a socket uses it.
+ */
+
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "info.h"
+
+static const struct rhashtable_params tcp_authopt_info_params = {
+	.key_len = sizeof(struct sock *),
+	.key_offset = offsetof(struct tcp_authopt_info, sk),
+	.head_offset = offsetof(struct tcp_authopt_info, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable tcp_authopt_infos;
+static atomic_t tcp_authopt_ninfos = ATOMIC_INIT(0);
+
+int tcp_authopt_info_init(void)
+{
+	return rhashtable_init(&tcp_authopt_infos, &tcp_authopt_info_params);
+}
+
+void tcp_authopt_info_exit(void)
+{
+	/* Every info holds a module reference: none is left at exit. */
+	rcu_barrier();
+	rhashtable_destroy(&tcp_authopt_infos);
+}
+
+/* Whether any socket has TCP-AO state: lets the datapath skip lookups. */
+bool tcp_authopt_info_any(void)
+{
+	return atomic_read(&tcp_authopt_ninfos) > 0;
+}
+
+/**
+ * tcp_authopt_info_lookup() - the TCP-AO state of a socket
+ * @sk: full socket
+ *
+ * Context: RCU read side.
+ * Return: the info or NULL.
+ */
+struct tcp_authopt_info *tcp_authopt_info_lookup(const struct sock *sk)
+{
+	if (!tcp_authopt_info_any())
+		return NULL;
+	return rhashtable_lookup(&tcp_authopt_infos, &sk,
+				 tcp_authopt_info_params);
+}
+
+static struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk,
+						       gfp_t gfp)
+{
+	struct tcp_authopt_info *info;
+
+	info = kzalloc(sizeof(*info), gfp);
+	if (!info)
+		return NULL;
+	info->sk = sk;
+	INIT_HLIST_HEAD(&info->keys);
+	spin_lock_init(&info->lock);
+	return info;
+}
+
+static struct tcp_authopt_info *tcp_authopt_info_insert(struct tcp_authopt_info *info)
+{
+	struct tcp_authopt_info *old;
+
+	__module_get(THIS_MODULE);
+	atomic_inc(&tcp_authopt_ninfos);
+	old = rhashtable_lookup_get_insert_fast(&tcp_authopt_infos, &info->node,
+						tcp_authopt_info_params);
+	if (old) {
+		struct tcp_authopt_key *key;
+		struct hlist_node *n;
+
+		hlist_for_each_entry_safe(key, n, &info->keys, node)
+			kfree_sensitive(key);
+		kfree(info);
+		atomic_dec(&tcp_authopt_ninfos);
+		module_put(THIS_MODULE);
+		return IS_ERR(old) ? NULL : old;
+	}
+	return info;
+}
+
+/**
+ * tcp_authopt_info_get_or_create() - a socket's TCP-AO state, made if needed
+ * @sk: the socket, locked by the caller
+ *
+ * Return: the info, or NULL when out of memory.
+ */
+struct tcp_authopt_info *tcp_authopt_info_get_or_create(struct sock *sk)
+{
+	struct tcp_authopt_info *info;
+
+	rcu_read_lock();
+	info = tcp_authopt_info_lookup(sk);
+	rcu_read_unlock();
+	if (info)
+		return info;
+	info = tcp_authopt_info_alloc(sk, GFP_KERNEL);
+	if (!info)
+		return NULL;
+	return tcp_authopt_info_insert(info);
+}
+
+static void tcp_authopt_key_free_rcu(struct rcu_head *head)
+{
+	struct tcp_authopt_key *key = container_of(head, struct tcp_authopt_key,
+						   rcu);
+
+	kfree_sensitive(key);
+}
+
+/* Free a key that readers may still see, after they are gone. */
+void tcp_authopt_key_free(struct tcp_authopt_key *key)
+{
+	call_rcu(&key->rcu, tcp_authopt_key_free_rcu);
+}
+
+static void tcp_authopt_info_free_rcu(struct rcu_head *head)
+{
+	struct tcp_authopt_info *info = container_of(head, struct tcp_authopt_info,
+						     rcu);
+
+	kfree(info);
+	atomic_dec(&tcp_authopt_ninfos);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * tcp_authopt_info_destroy() - drop a socket's TCP-AO state
+ * @sk: the socket being destroyed
+ *
+ * Context: any; the socket is no longer used by anyone else.
+ */
+void tcp_authopt_info_destroy(struct sock *sk)
+{
+	struct tcp_authopt_key *key;
+	struct hlist_node *n;
+	struct tcp_authopt_info *info;
+
+	rcu_read_lock();
+	info = tcp_authopt_info_lookup(sk);
+	rcu_read_unlock();
+	if (!info)
+		return;
+	if (rhashtable_remove_fast(&tcp_authopt_infos, &info->node,
+				   tcp_authopt_info_params))
+		return;
+	hlist_for_each_entry_safe(key, n, &info->keys, node) {
+		hlist_del_rcu(&key->node);
+		tcp_authopt_key_free(key);
+	}
+	call_rcu(&info->rcu, tcp_authopt_info_free_rcu);
+}
+
+/* Peer address of a socket; v4-mapped IPv6 peers are given as AF_INET. */
+void tcp_authopt_sk_peer(const struct sock *sk, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = sk->sk_v6_daddr;
+		return;
+	}
+#endif
+	((struct sockaddr_in *)ss)->sin_family = AF_INET;
+	((struct sockaddr_in *)ss)->sin_addr.s_addr = sk->sk_daddr;
+}
+
+static bool tcp_authopt_prefix_match(const void *a, const void *b,
+				     unsigned int bits)
+{
+	unsigned int bytes = bits / 8, rest = bits % 8;
+	const u8 *x = a, *y = b;
+
+	if (memcmp(x, y, bytes))
+		return false;
+	if (!rest)
+		return true;
+	return !((x[bytes] ^ y[bytes]) & (0xff << (8 - rest)));
+}
+
+/**
+ * tcp_authopt_key_match_addr() - whether a key applies to a peer
+ * @key: the key
+ * @addr: peer address, AF_INET (also for v4-mapped peers) or AF_INET6
+ * @l3index: L3 master device the connection is on, 0 for none
+ */
+bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
+				const struct sockaddr *addr, int l3index)
+{
+	if ((key->keyflags & TCP_AO_KEYF_IFINDEX) && key->l3index != l3index)
+		return false;
+	if (key->addr.ss_family != addr->sa_family)
+		return false;
+	if (addr->sa_family == AF_INET)
+		return tcp_authopt_prefix_match(&((struct sockaddr_in *)&key->addr)->sin_addr,
+						&((struct sockaddr_in *)addr)->sin_addr,
+						key->prefix);
+	return tcp_authopt_prefix_match(&((struct sockaddr_in6 *)&key->addr)->sin6_addr,
+					&((struct sockaddr_in6 *)addr)->sin6_addr,
+					key->prefix);
+}
+
+/**
+ * tcp_authopt_key_find_peer() - a key of a socket for a peer
+ * @info: the socket's state
+ * @peer: peer address
+ * @l3index: L3 master device of the connection
+ * @rcvid: RecvID the key must have, or -1 for any
+ *
+ * Context: RCU read side or socket lock.
+ * Return: the first matching key with the longest prefix, or NULL.
+ */
+struct tcp_authopt_key *tcp_authopt_key_find_peer(struct tcp_authopt_info *info,
+						  const struct sockaddr *peer,
+						  int l3index, int rcvid)
+{
+	struct tcp_authopt_key *key, *best = NULL;
+
+	hlist_for_each_entry_rcu(key, &info->keys, node,
+				 lockdep_sock_is_held(info->sk)) {
+		if (rcvid >= 0 && key->rcvid != rcvid)
+			continue;
+		if (!tcp_authopt_key_match_addr(key, peer, l3index))
+			continue;
+		if (!best || key->prefix > best->prefix)
+			best = key;
+	}
+	return best;
+}
+
+/* Whether some key of the socket applies to this peer. */
+bool tcp_authopt_peer_has_keys(struct tcp_authopt_info *info,
+			       const struct sockaddr *peer, int l3index)
+{
+	return tcp_authopt_key_find_peer(info, peer, l3index, -1);
+}
+
+static int tcp_authopt_derive_one(struct tcp_authopt_info *info,
+				  struct tcp_authopt_key *key, bool send,
+				  u8 *out)
+{
+	struct inet_sock *inet = inet_sk(info->sk);
+	struct sock *sk = info->sk;
+	u8 ctx[TCP_AUTHOPT_MAX_CONTEXT_LEN];
+	__be32 isn[2];
+	unsigned int len;
+
+	if (key->addr.ss_family == AF_INET) {
+		__be32 a[2] = { inet->inet_saddr, inet->inet_daddr };
+
+		if (!send)
+			swap(a[0], a[1]);
+		memcpy(ctx, a, sizeof(a));
+		len = sizeof(a);
+	} else {
+		const struct in6_addr *a = &sk->sk_v6_rcv_saddr;
+		const struct in6_addr *b = &sk->sk_v6_daddr;
+
+		if (!send)
+			swap(a, b);
+		memcpy(ctx, a, 16);
+		memcpy(ctx + 16, b, 16);
+		len = 32;
+	}
+	if (send) {
+		memcpy(ctx + len, &inet->inet_sport, 2);
+		memcpy(ctx + len + 2, &inet->inet_dport, 2);
+		isn[0] = htonl(info->snd_isn);
+		isn[1] = htonl(info->rcv_isn);
+	} else {
+		memcpy(ctx + len, &inet->inet_dport, 2);
+		memcpy(ctx + len + 2, &inet->inet_sport, 2);
+		isn[0] = htonl(info->rcv_isn);
+		isn[1] = htonl(info->snd_isn);
+	}
+	memcpy(ctx + len + 4, isn, sizeof(isn));
+	return tcp_authopt_kdf(key->alg, key->key, key->keylen, ctx,
+			       len + 4 + sizeof(isn), out);
+}
+
+/**
+ * tcp_authopt_key_derive() - derive a key's traffic keys for the connection
+ * @info: the socket's state, with ISNs set
+ * @key: the key
+ *
+ * Return: 0 or a crypto API error.
+ */
+int tcp_authopt_key_derive(struct tcp_authopt_info *info,
+			   struct tcp_authopt_key *key)
+{
+	return tcp_authopt_derive_one(info, key, true, key->send_key) ?:
+	       tcp_authopt_derive_one(info, key, false, key->recv_key);
+}
+
+/**
+ * tcp_authopt_info_set_isns() - learn the ISNs and derive traffic keys
+ * @info: the socket's state
+ * @snd_isn: our ISN
+ * @rcv_isn: the peer's ISN
+ *
+ * The first caller wins; later calls change nothing. Readers test
+ * @info->isns_set with acquire semantics before using traffic keys.
+ */
+void tcp_authopt_info_set_isns(struct tcp_authopt_info *info, u32 snd_isn,
+			       u32 rcv_isn)
+{
+	struct tcp_authopt_key *key;
+
+	spin_lock_bh(&info->lock);
+	if (info->isns_set)
+		goto out;
+	info->snd_isn = snd_isn;
+	info->rcv_isn = rcv_isn;
+	info->snd_sne.seq = snd_isn;
+	info->rcv_sne.seq = rcv_isn;
+	hlist_for_each_entry_rcu(key, &info->keys, node, true)
+		tcp_authopt_key_derive(info, key);
+	smp_store_release(&info->isns_set, true);
+out:
+	spin_unlock_bh(&info->lock);
+}
+
+static struct tcp_authopt_key *tcp_authopt_key_clone(const struct tcp_authopt_key *src)
+{
+	struct tcp_authopt_key *key;
+
+	key = kmemdup(src, sizeof(*key), GFP_ATOMIC);
+	if (!key)
+		return NULL;
+	atomic64_set(&key->pkt_good, 0);
+	atomic64_set(&key->pkt_bad, 0);
+	return key;
+}
+
+/**
+ * tcp_authopt_info_inherit() - give an accepted socket its listener's keys
+ * @sk: the new socket, locked (or not yet visible to its owner)
+ * @listener: the listening socket it came from
+ *
+ * Keys of the listener that match the new socket's peer are copied; the
+ * current and RNext keys are those of the listener when they match,
+ * otherwise the first copied key.
+ *
+ * Context: any; allocates atomically.
+ * Return: the new socket's info, NULL if the listener has no key for the
+ * peer or memory ran out.
+ */
+struct tcp_authopt_info *tcp_authopt_info_inherit(struct sock *sk,
+						  struct sock *listener)
+{
+	struct tcp_authopt_key *key, *copy, *cur, *rnext;
+	struct tcp_authopt_info *linfo, *info = NULL;
+	struct sockaddr_storage peer;
+	int l3index;
+
+	rcu_read_lock();
+	linfo = tcp_authopt_info_lookup(listener);
+	if (!linfo)
+		goto out;
+	tcp_authopt_sk_peer(sk, &peer);
+	l3index = sk->sk_bound_dev_if ?
+		  l3mdev_master_ifindex_by_index(sock_net(sk), sk->sk_bound_dev_if) : 0;
+	if (!tcp_authopt_peer_has_keys(linfo, (struct sockaddr *)&peer, l3index))
+		goto out;
+	info = tcp_authopt_info_alloc(sk, GFP_ATOMIC);
+	if (!info)
+		goto out;
+	info->ao_required = linfo->ao_required;
+	info->accept_icmps = linfo->accept_icmps;
+	cur = rcu_dereference(linfo->current_key);
+	rnext = rcu_dereference(linfo->rnext_key);
+	hlist_for_each_entry_rcu(key, &linfo->keys, node) {
+		if (!tcp_authopt_key_match_addr(key, (struct sockaddr *)&peer,
+						l3index))
+			continue;
+		copy = tcp_authopt_key_clone(key);
+		if (!copy)
+			continue;
+		hlist_add_head_rcu(&copy->node, &info->keys);
+		if (key == cur || !rcu_access_pointer(info->current_key))
+			rcu_assign_pointer(info->current_key, copy);
+		if (key == rnext || !rcu_access_pointer(info->rnext_key))
+			rcu_assign_pointer(info->rnext_key, copy);
+	}
+	info = tcp_authopt_info_insert(info);
+out:
+	rcu_read_unlock();
+	return info;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-socket TCP-AO state: master key tuples (RFC 5925 section 3.1), the
+ * current and RNext keys, ISNs, sequence number extensions and counters.
+ */
+#ifndef _TCP_AUTHOPT_INFO_H
+#define _TCP_AUTHOPT_INFO_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <uapi/linux/tcp_authopt.h>
+
+#include "crypto.h"
+#include "protocol.h"
+#include "sne.h"
+
+/**
+ * struct tcp_authopt_key - one master key tuple of a socket
+ * @node: entry in &tcp_authopt_info.keys (RCU)
+ * @rcu: for freeing after readers are gone
+ * @alg: MAC algorithm
+ * @addr: peer address (family, address; port unused)
+ * @l3index: L3 master device, 0 for any (TCP_AO_KEYF_IFINDEX)
+ * @prefix: prefix length of @addr that a peer must match
+ * @sndid: KeyID of segments we send with this key
+ * @rcvid: KeyID of segments the peer sends with this key
+ * @maclen: MAC length on the wire
+ * @keyflags: TCP_AO_KEYF_* flags
+ * @keylen: length of @key
+ * @key: master key
+ * @pkt_good: segments verified with this key
+ * @pkt_bad: segments that failed verification with this key
+ * @send_key: traffic key for sending, valid once the socket's ISNs are
+ * @recv_key: traffic key for receiving, likewise
+ */
+struct tcp_authopt_key {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct tcp_authopt_alg *alg;
+	struct sockaddr_storage addr;
+	int l3index;
+	u8 prefix;
+	u8 sndid;
+	u8 rcvid;
+	u8 maclen;
+	u8 keyflags;
+	u8 keylen;
+	u8 key[TCP_AUTHOPT_MAX_KEYLEN];
+	atomic64_t pkt_good;
+	atomic64_t pkt_bad;
+	u8 send_key[HASH_MAX_DIGESTSIZE];
+	u8 recv_key[HASH_MAX_DIGESTSIZE];
+};
+
+enum tcp_authopt_info_counter {
+	TCP_AUTHOPT_CNT_GOOD,
+	TCP_AUTHOPT_CNT_BAD,
+	TCP_AUTHOPT_CNT_KEY_NOT_FOUND,
+	TCP_AUTHOPT_CNT_REQUIRED,
+	TCP_AUTHOPT_CNT_DROPPED_ICMP,
+	__TCP_AUTHOPT_CNT_MAX
+};
+
+/**
+ * struct tcp_authopt_info - TCP-AO state of one socket
+ * @node: entry in the socket table, keyed by @sk
+ * @rcu: for freeing after readers are gone
+ * @sk: the socket (not referenced: the info dies with it)
+ * @keys: master key tuples (RCU list, written under the socket lock)
+ * @current_key: key used for sending
+ * @rnext_key: key whose RecvID we ask the peer to use (RNextKeyID)
+ * @ao_required: drop segments without TCP-AO
+ * @accept_icmps: act on ICMP hard errors
+ * @isns_set: @snd_isn and @rcv_isn are known and traffic keys derived
+ * @lock: serialises setting the ISNs and receive SNE tracking
+ * @snd_isn: our ISN
+ * @rcv_isn: the peer's ISN
+ * @snd_sne: SNE tracking of sent segments (socket lock)
+ * @rcv_sne: SNE tracking of verified received segments (@lock)
+ * @mss_adjusted: bytes of MSS given up for the option (GSO is off then)
+ * @cnt: per-socket counters (TCP_AO_INFO)
+ */
+struct tcp_authopt_info {
+	struct rhash_head node;
+	struct rcu_head rcu;
+	struct sock *sk;
+	struct hlist_head keys;
+	struct tcp_authopt_key __rcu *current_key;
+	struct tcp_authopt_key __rcu *rnext_key;
+	bool ao_required;
+	bool accept_icmps;
+	bool isns_set;
+	u8 mss_adjusted;
+	spinlock_t lock;
+	u32 snd_isn;
+	u32 rcv_isn;
+	struct tcp_authopt_sne snd_sne;
+	struct tcp_authopt_sne rcv_sne;
+	atomic64_t cnt[__TCP_AUTHOPT_CNT_MAX];
+};
+
+int tcp_authopt_info_init(void);
+void tcp_authopt_info_exit(void);
+
+struct tcp_authopt_info *tcp_authopt_info_lookup(const struct sock *sk);
+struct tcp_authopt_info *tcp_authopt_info_get_or_create(struct sock *sk);
+struct tcp_authopt_info *tcp_authopt_info_inherit(struct sock *sk,
+						  struct sock *listener);
+void tcp_authopt_info_destroy(struct sock *sk);
+bool tcp_authopt_info_any(void);
+
+void tcp_authopt_key_free(struct tcp_authopt_key *key);
+bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
+				const struct sockaddr *addr, int l3index);
+struct tcp_authopt_key *tcp_authopt_key_find_peer(struct tcp_authopt_info *info,
+						  const struct sockaddr *peer,
+						  int l3index, int rcvid);
+bool tcp_authopt_peer_has_keys(struct tcp_authopt_info *info,
+			       const struct sockaddr *peer, int l3index);
+int tcp_authopt_key_derive(struct tcp_authopt_info *info,
+			   struct tcp_authopt_key *key);
+void tcp_authopt_info_set_isns(struct tcp_authopt_info *info, u32 snd_isn,
+			       u32 rcv_isn);
+void tcp_authopt_sk_peer(const struct sock *sk, struct sockaddr_storage *ss);
+
+static inline void tcp_authopt_info_inc(struct tcp_authopt_info *info,
+					enum tcp_authopt_info_counter c)
+{
+	atomic64_inc(&info->cnt[c]);
+}
+
+#endif /* _TCP_AUTHOPT_INFO_H */

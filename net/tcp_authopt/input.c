@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verification on input (RFC 5925 section 7.3). At LOCAL_IN, before TCP
+ * sees a segment, its socket is looked up; when the socket (or, for a
+ * handshake, its listener) has a key for the peer, the segment must carry
+ * TCP-AO with a known KeyID and a MAC that verifies, or it is dropped and
+ * counted. Segments from peers without keys pass untouched.
+ */
+
+#include <crypto/algapi.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "datapath.h"
+#include "option.h"
+#include "stat.h"
+
+/**
+ * struct tcp_authopt_rx - one received segment being verified
+ * @net: its namespace
+ * @skb: the packet
+ * @th: its TCP header (linear)
+ * @opt: its TCP-AO option, when @has_opt
+ * @has_opt: the segment carries TCP-AO
+ * @peer: its source address
+ * @l3index: L3 master device it arrived on
+ * @sk: the socket it belongs to (full, request or listening)
+ * @refcounted: @sk holds a reference to drop
+ */
+struct tcp_authopt_rx {
+	struct net *net;
+	struct sk_buff *skb;
+	const struct tcphdr *th;
+	struct tcp_authopt_opt opt;
+	bool has_opt;
+	struct sockaddr_storage peer;
+	int l3index;
+	struct sock *sk;
+	bool refcounted;
+};
+
+static void tcp_authopt_rx_lookup(struct tcp_authopt_rx *rx)
+{
+	struct inet_hashinfo *hinfo = rx->net->ipv4.tcp_death_row.hashinfo;
+	struct sk_buff *skb = rx->skb;
+	const struct tcphdr *th = rx->th;
+	int doff = th->doff * 4;
+
+	if (skb->sk) {
+		rx->sk = skb->sk;
+		return;
+	}
+	rx->refcounted = true;
+	if (ip_hdr(skb)->version == 4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		rx->sk = __inet_lookup_established(rx->net, hinfo, iph->saddr,
+						   th->source, iph->daddr,
+						   ntohs(th->dest), inet_iif(skb),
+						   inet_sdif(skb));
+		if (rx->sk)
+			return;
+		rx->refcounted = false;
+		rx->sk = __inet_lookup_listener(rx->net, hinfo, skb, doff,
+						iph->saddr, th->source,
+						iph->daddr, ntohs(th->dest),
+						inet_iif(skb), inet_sdif(skb));
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	rx->sk = __inet6_lookup_established(rx->net, hinfo,
+					    &ipv6_hdr(skb)->saddr, th->source,
+					    &ipv6_hdr(skb)->daddr,
+					    ntohs(th->dest), inet6_iif(skb),
+					    inet6_sdif(skb));
+	if (rx->sk)
+		return;
+	rx->refcounted = false;
+	rx->sk = inet6_lookup_listener(rx->net, hinfo, skb, doff,
+				       &ipv6_hdr(skb)->saddr, th->source,
+				       &ipv6_hdr(skb)->daddr, ntohs(th->dest),
+				       inet6_iif(skb), inet6_sdif(skb));
+#endif
+}
+
+static void tcp_authopt_rx_drop(struct tcp_authopt_rx *rx,
+				struct tcp_authopt_info *info,
+				enum tcp_authopt_mib_field mib,
+				enum tcp_authopt_info_counter cnt)
+{
+	tcp_authopt_inc_stats(rx->net, mib);
+	tcp_authopt_info_inc(info, cnt);
+}
+
+/* Traffic key for a segment of the handshake, from the ISNs it implies. */
+static int tcp_authopt_rx_handshake_key(struct tcp_authopt_rx *rx,
+					struct tcp_authopt_key *key,
+					struct request_sock *req, u8 *out)
+{
+	const struct tcphdr *th = rx->th;
+	u8 ctx[TCP_AUTHOPT_MAX_CONTEXT_LEN];
+	u32 sisn, disn;
+	unsigned int len;
+
+	if (req && !th->syn) {
+		sisn = tcp_rsk(req)->rcv_isn;
+		disn = tcp_rsk(req)->snt_isn;
+	} else if (th->syn) {
+		sisn = ntohl(th->seq);
+		disn = th->ack ? ntohl(th->ack_seq) - 1 : 0;
+	} else {
+		/* An ACK to a listener: SYN cookies; both ISNs precede it. */
+		sisn = ntohl(th->seq) - 1;
+		disn = ntohl(th->ack_seq) - 1;
+	}
+	len = tcp_authopt_kdf_context(ctx, rx->skb, sisn, disn);
+	return tcp_authopt_kdf(key->alg, key->key, key->keylen, ctx, len, out);
+}
+
+/* The peer asks for another key with RNextKeyID: send with it from now. */
+static void tcp_authopt_rx_rnext(struct tcp_authopt_rx *rx,
+				 struct tcp_authopt_info *info)
+{
+	struct tcp_authopt_key *cur = rcu_dereference(info->current_key);
+	struct tcp_authopt_key *key;
+
+	if (cur && cur->sndid == rx->opt.rnextkeyid)
+		return;
+	hlist_for_each_entry_rcu(key, &info->keys, node) {
+		if (key->sndid == rx->opt.rnextkeyid &&
+		    tcp_authopt_key_match_addr(key, (struct sockaddr *)&rx->peer,
+					       rx->l3index)) {
+			rcu_assign_pointer(info->current_key, key);
+			return;
+		}
+	}
+}
+
+/* Verify against @key; return true when the MAC is right. */
+static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
+				  struct tcp_authopt_info *info,
+				  struct tcp_authopt_key *key,
+				  struct request_sock *req, bool full)
+{
+	struct tcp_authopt_mac_params p = {
+		.alg = key->alg,
+		.exclude_opts = key->keyflags & TCP_AO_KEYF_EXCLUDE_OPT,
+		.maclen = key->maclen,
+	};
+	u8 tkey[HASH_MAX_DIGESTSIZE], mac[TCP_AUTHOPT_MAX_MACLEN];
+	const u8 *wire = (const u8 *)rx->th + rx->opt.offset +
+			 TCP_AUTHOPT_OPT_HDR_LEN;
+	u32 seq = ntohl(rx->th->seq), snd_isn, rcv_isn;
+	bool ok = false;
+
+	if (rx->opt.len != TCP_AUTHOPT_OPT_HDR_LEN + key->maclen)
+		return false;
+	if (!full || rx->th->syn) {
+		if (tcp_authopt_rx_handshake_key(rx, key, req, tkey))
+			goto out;
+		p.traffic_key = tkey;
+	} else {
+		if (!smp_load_acquire(&info->isns_set)) {
+			tcp_authopt_sk_isns(rx->sk, &snd_isn, &rcv_isn);
+			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn);
+		}
+		spin_lock_bh(&info->lock);
+		p.sne = tcp_authopt_sne_of(&info->rcv_sne, seq);
+		spin_unlock_bh(&info->lock);
+		p.traffic_key = key->recv_key;
+	}
+	if (tcp_authopt_mac_skb(&p, rx->skb, mac))
+		goto out;
+	ok = !crypto_memneq(mac, wire, key->maclen);
+	if (ok && full && !rx->th->syn) {
+		spin_lock_bh(&info->lock);
+		tcp_authopt_sne_update(&info->rcv_sne, seq, p.sne);
+		spin_unlock_bh(&info->lock);
+	}
+out:
+	memzero_explicit(tkey, sizeof(tkey));
+	return ok;
+}
+
+static bool tcp_authopt_rx_has_md5(const struct tcphdr *th)
+{
+	const u8 *p = (const u8 *)(th + 1);
+	unsigned int len = th->doff * 4 - sizeof(*th), i = 0;
+
+	while (i < len && p[i] != TCPOPT_EOL) {
+		if (p[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (p[i] == TCPOPT_MD5SIG)
+			return true;
+		if (i + 1 >= len || p[i + 1] < 2)
+			return false;
+		i += p[i + 1];
+	}
+	return false;
+}
+
+static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
+{
+	struct request_sock *req = NULL;
+	struct tcp_authopt_info *info;
+	struct tcp_authopt_key *key;
+	struct sock *sk = rx->sk;
+	bool full = false;
+
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return NF_ACCEPT;
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		req = inet_reqsk(sk);
+		info = tcp_authopt_info_lookup(req->rsk_listener);
+	} else if (sk->sk_state == TCP_LISTEN) {
+		info = tcp_authopt_info_lookup(sk);
+	} else {
+		info = tcp_authopt_sk_info(sk);
+		full = true;
+	}
+	if (!info)
+		return NF_ACCEPT;
+
+	if (!tcp_authopt_peer_has_keys(info, (struct sockaddr *)&rx->peer,
+				       rx->l3index)) {
+		if (!info->ao_required)
+			return NF_ACCEPT;
+		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_REQUIRED,
+				    TCP_AUTHOPT_CNT_REQUIRED);
+		return NF_DROP;
+	}
+	if (!rx->has_opt) {
+		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_REQUIRED,
+				    TCP_AUTHOPT_CNT_REQUIRED);
+		return NF_DROP;
+	}
+	/* RFC 5925 section 7.3: never both TCP-AO and TCP-MD5. */
+	if (tcp_authopt_rx_has_md5(rx->th)) {
+		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_BAD,
+				    TCP_AUTHOPT_CNT_BAD);
+		return NF_DROP;
+	}
+	key = tcp_authopt_key_find_peer(info, (struct sockaddr *)&rx->peer,
+					rx->l3index, rx->opt.keyid);
+	if (!key) {
+		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_KEY_NOT_FOUND,
+				    TCP_AUTHOPT_CNT_KEY_NOT_FOUND);
+		return NF_DROP;
+	}
+	if (!tcp_authopt_rx_verify(rx, info, key, req, full)) {
+		atomic64_inc(&key->pkt_bad);
+		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_BAD,
+				    TCP_AUTHOPT_CNT_BAD);
+		return NF_DROP;
+	}
+	atomic64_inc(&key->pkt_good);
+	tcp_authopt_inc_stats(rx->net, TCP_AUTHOPT_MIB_GOOD);
+	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
+	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
+		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
+					  ntohl(rx->th->seq));
+	if (full)
+		tcp_authopt_rx_rnext(rx, info);
+	return NF_ACCEPT;
+}
+
+/**
+ * tcp_authopt_input() - LOCAL_IN hook for IPv4 and IPv6
+ * @priv: unused
+ * @skb: a packet for this host
+ * @state: hook state
+ *
+ * Return: NF_ACCEPT or NF_DROP.
+ */
+unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct tcp_authopt_rx rx = { .net = state->net, .skb = skb };
+	unsigned int thoff, old_th, ret;
+	int err;
+	u8 nexthdr;
+	__be16 frag;
+
+	if (!tcp_authopt_info_any())
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->version == 4) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		    ip_is_fragment(ip_hdr(skb)))
+			return NF_ACCEPT;
+		thoff = ip_hdrlen(skb);
+	} else {
+		nexthdr = ipv6_hdr(skb)->nexthdr;
+		err = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr, &frag);
+		if (err < 0 || nexthdr != IPPROTO_TCP || frag)
+			return NF_ACCEPT;
+		thoff = err;
+	}
+	if (!pskb_may_pull(skb, thoff + sizeof(struct tcphdr)) ||
+	    !pskb_may_pull(skb, thoff + tcp_hdrlen(skb)))
+		return NF_ACCEPT;
+
+	old_th = skb->transport_header;
+	skb_set_transport_header(skb, thoff);
+	rx.th = tcp_hdr(skb);
+	if (rx.th->doff < sizeof(struct tcphdr) / 4) {
+		ret = NF_ACCEPT;
+		goto out;
+	}
+	err = tcp_authopt_parse((const u8 *)rx.th, rx.th->doff * 4, &rx.opt);
+	rx.has_opt = !err;
+	tcp_authopt_skb_addr(skb, true, &rx.peer);
+
+	rcu_read_lock();
+	rx.l3index = skb->dev ? l3mdev_master_ifindex_rcu(skb->dev) : 0;
+	tcp_authopt_rx_lookup(&rx);
+	ret = NF_ACCEPT;
+	if (rx.sk) {
+		ret = tcp_authopt_rx_check(&rx);
+		if (rx.refcounted)
+			sock_gen_put(rx.sk);
+	}
+	rcu_read_unlock();
+out:
+	skb->transport_header = old_th;
+	return ret;
+}

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Signing on output. At LOCAL_OUT a TCP segment is complete but for its
+ * checksum (CHECKSUM_PARTIAL): the TCP-AO option is appended to its
+ * options (SACK blocks trimmed when they would not fit), the headers are
+ * moved to make room, lengths and the checksum seed fixed, and the MAC
+ * written. Sockets using TCP-AO have GSO off and their MSS lowered by the
+ * option's length, so the segment still fits the path MTU; a GSO packet
+ * that slips through is segmented here and each segment signed.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/l3mdev.h>
+#include <net/tcp.h>
+
+#include "compat.h"
+#include "datapath.h"
+#include "option.h"
+#include "stat.h"
+
+/* Address of a segment's source (@src) or destination; v4 as AF_INET. */
+void tcp_authopt_skb_addr(const struct sk_buff *skb, bool src,
+			  struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ip_hdr(skb)->version == 4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = src ? ip_hdr(skb)->saddr : ip_hdr(skb)->daddr;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = src ? ipv6_hdr(skb)->saddr : ipv6_hdr(skb)->daddr;
+	}
+}
+
+/*
+ * ISNs of an established socket: tcp_sock keeps none, but the bytes
+ * acknowledged and received count everything after the SYNs.
+ */
+void tcp_authopt_sk_isns(struct sock *sk, u32 *snd_isn, u32 *rcv_isn)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	*snd_isn = READ_ONCE(tp->snd_una) - (u32)READ_ONCE(tp->bytes_acked) - 1;
+	*rcv_isn = READ_ONCE(tp->rcv_nxt) - (u32)READ_ONCE(tp->bytes_received) - 1;
+}
+
+int tcp_authopt_sk_l3index(const struct sock *sk)
+{
+	if (!sk->sk_bound_dev_if)
+		return 0;
+	return l3mdev_master_ifindex_by_index(sock_net(sk), sk->sk_bound_dev_if);
+}
+
+/* The listening socket an accepted socket came from, if still there. */
+struct sock *tcp_authopt_find_listener(struct net *net, struct sock *sk)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	const struct inet_sock *inet = inet_sk(sk);
+	int dif = sk->sk_bound_dev_if;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
+		return inet6_lookup_listener(net, hinfo, NULL, 0,
+					     &sk->sk_v6_daddr, inet->inet_dport,
+					     &sk->sk_v6_rcv_saddr,
+					     ntohs(inet->inet_sport), dif, 0);
+#endif
+	return __inet_lookup_listener(net, hinfo, NULL, 0, inet->inet_daddr,
+				      inet->inet_dport, inet->inet_rcv_saddr,
+				      ntohs(inet->inet_sport), dif, 0);
+}
+
+/*
+ * Leave room in the MSS for the longest option of the socket's keys and
+ * switch GSO off, once. Socket lock held.
+ */
+void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_authopt_key *key;
+	unsigned int room = 0;
+
+	if (info->mss_adjusted)
+		return;
+	hlist_for_each_entry_rcu(key, &info->keys, node, true)
+		room = max_t(unsigned int, room,
+			     ALIGN(TCP_AUTHOPT_OPT_HDR_LEN + key->maclen, 4));
+	if (!room)
+		return;
+	info->mss_adjusted = room;
+	sk_gso_disable(sk);
+	icsk->icsk_ext_hdr_len += room;
+	if (icsk->icsk_pmtu_cookie)
+		icsk->icsk_sync_mss(sk, icsk->icsk_pmtu_cookie);
+}
+
+/**
+ * tcp_authopt_sk_info() - TCP-AO state of a full socket
+ * @sk: a full TCP socket
+ *
+ * An accepted socket gets its listener's keys the first time it is seen.
+ *
+ * Context: RCU read side.
+ * Return: the info or NULL.
+ */
+struct tcp_authopt_info *tcp_authopt_sk_info(struct sock *sk)
+{
+	struct tcp_authopt_info *info;
+	struct sock *listener;
+
+	if (!tcp_authopt_info_any())
+		return NULL;
+	info = tcp_authopt_info_lookup(sk);
+	if (info || sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_SYN_SENT ||
+	    sk->sk_state == TCP_CLOSE)
+		return info;
+	listener = tcp_authopt_find_listener(sock_net(sk), sk);
+	if (!listener)
+		return NULL;
+	return tcp_authopt_info_inherit(sk, listener);
+}
+
+/*
+ * Build the new option block: the segment's options with SACK blocks
+ * dropped from the end until TCP-AO fits, NOP-padded to 32 bits, then
+ * TCP-AO with a zero MAC. Return its length.
+ */
+static int tcp_authopt_build_options(const u8 *opts, unsigned int len,
+				     const struct tcp_authopt_key *key,
+				     u8 rnextkeyid, u8 *out)
+{
+	unsigned int aolen = TCP_AUTHOPT_OPT_HDR_LEN + key->maclen;
+	unsigned int in = 0, n = 0, excess;
+	u8 kind, olen;
+
+	excess = len + aolen > MAX_TCP_OPTION_SPACE ?
+		 len + aolen - MAX_TCP_OPTION_SPACE : 0;
+	while (in < len) {
+		kind = opts[in];
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			out[n++] = opts[in++];
+			continue;
+		}
+		if (in + 2 > len || opts[in + 1] < 2 || in + opts[in + 1] > len)
+			return -EINVAL;
+		olen = opts[in + 1];
+		memcpy(out + n, opts + in, olen);
+		if (kind == TCPOPT_SACK && excess) {
+			unsigned int blocks = (olen - 2) / TCPOLEN_SACK_PERBLOCK;
+			unsigned int drop = min_t(unsigned int, blocks,
+						  DIV_ROUND_UP(excess, TCPOLEN_SACK_PERBLOCK));
+
+			if (drop == blocks) {
+				/* No block left: the option goes too. */
+				excess -= min_t(unsigned int, excess, olen);
+				olen = 0;
+			} else {
+				olen -= drop * TCPOLEN_SACK_PERBLOCK;
+				out[n + 1] = olen;
+				excess -= min_t(unsigned int, excess,
+						drop * TCPOLEN_SACK_PERBLOCK);
+			}
+		}
+		n += olen;
+		in += opts[in + 1];
+	}
+	while (n % 4)
+		out[n++] = TCPOPT_NOP;
+	out[n] = TCPOPT_AUTHOPT;
+	out[n + 1] = aolen;
+	out[n + 2] = key->sndid;
+	out[n + 3] = rnextkeyid;
+	memset(out + n + TCP_AUTHOPT_OPT_HDR_LEN, 0, key->maclen);
+	n += aolen;
+	while (n % 4)
+		out[n++] = TCPOPT_NOP;
+	return n > MAX_TCP_OPTION_SPACE ? -ENOSPC : n;
+}
+
+/* Make room for @delta more header bytes by moving IP and TCP headers. */
+static int tcp_authopt_grow_header(struct sk_buff *skb, unsigned int delta)
+{
+	unsigned int hlen = skb_transport_offset(skb) + sizeof(struct tcphdr);
+
+	if (skb_cow_head(skb, delta))
+		return -ENOMEM;
+	if (!delta)
+		return 0;
+	skb_push(skb, delta);
+	memmove(skb->data, skb->data + delta, hlen);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, hlen - sizeof(struct tcphdr));
+	return 0;
+}
+
+/* Lengths and checksums after the TCP header changed. */
+static void tcp_authopt_fix_headers(struct sk_buff *skb)
+{
+	unsigned int thoff = skb_transport_offset(skb);
+	unsigned int tcplen = skb->len - thoff;
+	struct tcphdr *th = tcp_hdr(skb);
+
+	if (ip_hdr(skb)->version == 4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+		if (skb->ip_summed == CHECKSUM_PARTIAL) {
+			th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
+						       tcplen, IPPROTO_TCP, 0);
+		} else {
+			th->check = 0;
+			th->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
+						      tcplen, IPPROTO_TCP,
+						      skb_checksum(skb, thoff,
+								   tcplen, 0));
+		}
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		if (skb->ip_summed == CHECKSUM_PARTIAL) {
+			th->check = ~csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+						     tcplen, IPPROTO_TCP, 0);
+		} else {
+			th->check = 0;
+			th->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+						    tcplen, IPPROTO_TCP,
+						    skb_checksum(skb, thoff,
+								 tcplen, 0));
+		}
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+}
+
+/**
+ * struct tcp_authopt_sign - what signing one segment needs
+ * @key: the master key tuple
+ * @traffic_key: traffic key for this segment
+ * @sne: its sequence number extension
+ * @rnextkeyid: RNextKeyID to advertise
+ */
+struct tcp_authopt_sign {
+	struct tcp_authopt_key *key;
+	const u8 *traffic_key;
+	u32 sne;
+	u8 rnextkeyid;
+};
+
+static int tcp_authopt_sign_skb(struct sk_buff *skb,
+				const struct tcp_authopt_sign *s)
+{
+	u8 opts[MAX_TCP_OPTION_SPACE], newopts[MAX_TCP_OPTION_SPACE];
+	struct tcp_authopt_mac_params p = {
+		.alg = s->key->alg,
+		.traffic_key = s->traffic_key,
+		.sne = s->sne,
+		.exclude_opts = s->key->keyflags & TCP_AO_KEYF_EXCLUDE_OPT,
+		.maclen = s->key->maclen,
+	};
+	unsigned int thlen = tcp_hdr(skb)->doff * 4, optlen;
+	int newlen, delta;
+	u8 *mac;
+
+	optlen = thlen - sizeof(struct tcphdr);
+	if (thlen < sizeof(struct tcphdr) ||
+	    skb_copy_bits(skb, skb_transport_offset(skb) + sizeof(struct tcphdr),
+			  opts, optlen))
+		return -EINVAL;
+	newlen = tcp_authopt_build_options(opts, optlen, s->key, s->rnextkeyid,
+					   newopts);
+	if (newlen < 0)
+		return newlen;
+	delta = newlen - optlen;
+	if (delta < 0 || tcp_authopt_grow_header(skb, delta))
+		return -ENOMEM;
+	memcpy((u8 *)tcp_hdr(skb) + sizeof(struct tcphdr), newopts, newlen);
+	tcp_hdr(skb)->doff = (sizeof(struct tcphdr) + newlen) / 4;
+	tcp_authopt_fix_headers(skb);
+
+	mac = (u8 *)tcp_hdr(skb) + sizeof(struct tcphdr) + newlen - s->key->maclen;
+	return tcp_authopt_mac_skb(&p, skb, mac);
+}
+
+/* KDF on the fly, for handshake segments sent before the ISNs are known. */
+static int tcp_authopt_handshake_key(struct sk_buff *skb,
+				     struct tcp_authopt_key *key,
+				     u32 sisn, u32 disn, u8 *out)
+{
+	u8 ctx[TCP_AUTHOPT_MAX_CONTEXT_LEN];
+	unsigned int len;
+
+	len = tcp_authopt_kdf_context(ctx, skb, sisn, disn);
+	return tcp_authopt_kdf(key->alg, key->key, key->keylen, ctx, len, out);
+}
+
+/*
+ * The key to send with: the current key when it applies to this peer,
+ * else the best key for the peer.
+ */
+static struct tcp_authopt_key *tcp_authopt_send_key(struct tcp_authopt_info *info,
+						    const struct sockaddr *peer,
+						    int l3index)
+{
+	struct tcp_authopt_key *key = rcu_dereference(info->current_key);
+
+	if (key && tcp_authopt_key_match_addr(key, peer, l3index))
+		return key;
+	return tcp_authopt_key_find_peer(info, peer, l3index, -1);
+}
+
+static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
+				 struct tcp_authopt_key *key)
+{
+	struct tcp_authopt_key *rnext = rcu_dereference(info->rnext_key);
+
+	return rnext ? rnext->rcvid : key->rcvid;
+}
+
+static bool tcp_authopt_has_md5(const struct sk_buff *skb)
+{
+	const u8 *opts = (const u8 *)tcp_hdr(skb) + sizeof(struct tcphdr);
+	unsigned int len = tcp_hdr(skb)->doff * 4 - sizeof(struct tcphdr);
+	unsigned int i = 0;
+
+	while (i < len && opts[i] != TCPOPT_EOL) {
+		if (opts[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (opts[i] == TCPOPT_MD5SIG)
+			return true;
+		if (i + 1 >= len || opts[i + 1] < 2)
+			return false;
+		i += opts[i + 1];
+	}
+	return false;
+}
+
+/*
+ * Sign one segment of a full socket or request socket. Return 0 when the
+ * segment is signed or needs no signature, else an error: drop it.
+ */
+static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
+{
+	u8 tkey[HASH_MAX_DIGESTSIZE];
+	struct sockaddr_storage peer;
+	struct tcp_authopt_info *info;
+	struct tcp_authopt_sign s = {};
+	struct tcphdr *th = tcp_hdr(skb);
+	struct request_sock *req = NULL;
+	u32 snd_isn, rcv_isn;
+	int l3index, err;
+
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		req = inet_reqsk(sk);
+		sk = req->rsk_listener;
+		info = tcp_authopt_info_lookup(sk);
+	} else {
+		info = tcp_authopt_sk_info(sk);
+	}
+	if (!info)
+		return 0;
+
+	tcp_authopt_skb_addr(skb, false, &peer);
+	l3index = tcp_authopt_sk_l3index(sk);
+	s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
+	if (!s.key || tcp_authopt_has_md5(skb))
+		return 0;
+	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
+
+	if (req) {
+		err = tcp_authopt_handshake_key(skb, s.key, tcp_rsk(req)->snt_isn,
+						tcp_rsk(req)->rcv_isn, tkey);
+		s.traffic_key = tkey;
+	} else if (th->syn && !th->ack) {
+		tcp_authopt_make_room(sk, info);
+		err = tcp_authopt_handshake_key(skb, s.key, ntohl(th->seq), 0, tkey);
+		s.traffic_key = tkey;
+	} else {
+		if (!smp_load_acquire(&info->isns_set)) {
+			tcp_authopt_sk_isns(sk, &snd_isn, &rcv_isn);
+			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn);
+		}
+		tcp_authopt_make_room(sk, info);
+		s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(th->seq));
+		tcp_authopt_sne_update(&info->snd_sne, ntohl(th->seq), s.sne);
+		s.traffic_key = s.key->send_key;
+		err = 0;
+	}
+	if (!err)
+		err = tcp_authopt_sign_skb(skb, &s);
+	memzero_explicit(tkey, sizeof(tkey));
+	return err;
+}
+
+/*
+ * A segment sized before its socket made room for TCP-AO (an accepted
+ * socket's first data) would outgrow the MTU once signed: mark it for GSO
+ * at a size that leaves room, and let it be segmented. Return true if so.
+ */
+static bool tcp_authopt_make_gso(struct sk_buff *skb)
+{
+	/* Worst case: headers with all 40 option bytes in use. */
+	unsigned int maxhdr = skb_transport_offset(skb) + sizeof(struct tcphdr) +
+			      MAX_TCP_OPTION_SPACE;
+	unsigned int payload = skb->len - skb_transport_offset(skb) -
+			       tcp_hdrlen(skb);
+	struct dst_entry *dst = skb_dst(skb);
+	unsigned int mtu;
+
+	if (!dst || !payload || skb->ip_summed != CHECKSUM_PARTIAL)
+		return false;
+	mtu = dst_mtu(dst);
+	if (maxhdr + payload <= mtu || maxhdr >= mtu)
+		return false;
+	skb_shinfo(skb)->gso_size = mtu - maxhdr;
+	skb_shinfo(skb)->gso_type = ip_hdr(skb)->version == 4 ? SKB_GSO_TCPV4 :
+								SKB_GSO_TCPV6;
+	skb_shinfo(skb)->gso_segs = 0;
+	return true;
+}
+
+static unsigned int tcp_authopt_output_gso(struct sk_buff *skb, struct sock *sk,
+					   const struct nf_hook_state *state)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, NETIF_F_SG | NETIF_F_HW_CSUM);
+	if (IS_ERR_OR_NULL(segs))
+		return NF_DROP;
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (tcp_authopt_output_one(seg, sk)) {
+			kfree_skb(seg);
+			continue;
+		}
+		state->okfn(state->net, state->sk, seg);
+	}
+	return NF_STOLEN;
+}
+
+/**
+ * tcp_authopt_output() - LOCAL_OUT hook for IPv4 and IPv6
+ * @priv: unused
+ * @skb: a locally generated packet
+ * @state: hook state
+ *
+ * Return: NF_ACCEPT, NF_DROP or NF_STOLEN (GSO packet sent as segments).
+ */
+unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct sock *sk = skb->sk;
+	unsigned int ret = NF_ACCEPT;
+
+	if (!tcp_authopt_info_any() || !sk)
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->version == 4) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		    ip_is_fragment(ip_hdr(skb)))
+			return NF_ACCEPT;
+	} else if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP) {
+		return NF_ACCEPT;
+	}
+	/* Request sockets have no sk_protocol: test the state first. */
+	if (sk->sk_state != TCP_NEW_SYN_RECV &&
+	    (!sk_fullsock(sk) || sk->sk_protocol != IPPROTO_TCP))
+		return NF_ACCEPT;
+
+	rcu_read_lock();
+	if (skb_is_gso(skb) || tcp_authopt_make_gso(skb))
+		ret = tcp_authopt_output_gso(skb, sk, state);
+	else if (tcp_authopt_output_one(skb, sk))
+		ret = NF_DROP;
+	rcu_read_unlock();
+	return ret;
+}

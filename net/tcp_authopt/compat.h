@@ -9,8 +9,8 @@
 
 #include <net/sock.h>
 
-/* skb_gso_segment() moved to <net/gso.h>. */
-#if __has_include(<net/gso.h>)
+/* skb_gso_segment() moved to <net/gso.h>; Kbuild probes for it. */
+#ifdef TCP_AUTHOPT_HAVE_NET_GSO_H
 #include <net/gso.h>
 #endif
 

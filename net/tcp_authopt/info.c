@@ -317,24 +317,27 @@ int tcp_authopt_key_derive(struct tcp_authopt_info *info,
  * @info: the socket's state
  * @snd_isn: our ISN
  * @rcv_isn: the peer's ISN
+ * @force: replace ISNs already set (TCP_AO_REPAIR)
  *
- * The first caller wins; later calls change nothing. Readers test
- * @info->isns_set with acquire semantics before using traffic keys.
+ * Without @force the first caller wins and later calls change nothing.
  */
 void tcp_authopt_info_set_isns(struct tcp_authopt_info *info, u32 snd_isn,
-			       u32 rcv_isn)
+			       u32 rcv_isn, bool force)
 {
 	struct tcp_authopt_key *key;
 
 	spin_lock_bh(&info->lock);
-	if (info->isns_set)
+	if (info->isns_set && !force)
 		goto out;
 	info->snd_isn = snd_isn;
 	info->rcv_isn = rcv_isn;
-	info->snd_sne.seq = snd_isn;
-	info->rcv_sne.seq = rcv_isn;
+	if (!info->isns_set) {
+		info->snd_sne.seq = snd_isn;
+		info->rcv_sne.seq = rcv_isn;
+	}
 	hlist_for_each_entry_rcu(key, &info->keys, node, true)
 		tcp_authopt_key_derive(info, key);
+	/* Publish the traffic keys; see tcp_authopt_isns_known(). */
 	smp_store_release(&info->isns_set, true);
 out:
 	spin_unlock_bh(&info->lock);

@@ -94,7 +94,7 @@ struct tcp_authopt_info {
 	bool accept_icmps;
 	bool isns_set;
 	u8 mss_adjusted;
-	spinlock_t lock;
+	spinlock_t lock; /* ISNs, traffic keys, @rcv_sne */
 	u32 snd_isn;
 	u32 rcv_isn;
 	struct tcp_authopt_sne snd_sne;
@@ -123,8 +123,19 @@ bool tcp_authopt_peer_has_keys(struct tcp_authopt_info *info,
 int tcp_authopt_key_derive(struct tcp_authopt_info *info,
 			   struct tcp_authopt_key *key);
 void tcp_authopt_info_set_isns(struct tcp_authopt_info *info, u32 snd_isn,
-			       u32 rcv_isn);
+			       u32 rcv_isn, bool force);
 void tcp_authopt_sk_peer(const struct sock *sk, struct sockaddr_storage *ss);
+
+/*
+ * Whether the ISNs are known and every key's traffic keys derived. Pairs
+ * with the release in tcp_authopt_info_set_isns(): a reader that sees true
+ * also sees the traffic keys.
+ */
+static inline bool tcp_authopt_isns_known(struct tcp_authopt_info *info)
+{
+	/* Pairs with smp_store_release() in tcp_authopt_info_set_isns(). */
+	return smp_load_acquire(&info->isns_set);
+}
 
 static inline void tcp_authopt_info_inc(struct tcp_authopt_info *info,
 					enum tcp_authopt_info_counter c)

@@ -165,9 +165,9 @@ static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
 			goto out;
 		p.traffic_key = tkey;
 	} else {
-		if (!smp_load_acquire(&info->isns_set)) {
+		if (!tcp_authopt_isns_known(info)) {
 			tcp_authopt_sk_isns(rx->sk, &snd_isn, &rcv_isn);
-			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn);
+			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn, false);
 		}
 		spin_lock_bh(&info->lock);
 		p.sne = tcp_authopt_sne_of(&info->rcv_sne, seq);
@@ -265,7 +265,7 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
 	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
 		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
-					  ntohl(rx->th->seq));
+					  ntohl(rx->th->seq), false);
 	if (full)
 		tcp_authopt_rx_rnext(rx, info);
 	return NF_ACCEPT;

@@ -390,9 +390,9 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		err = tcp_authopt_handshake_key(skb, s.key, ntohl(th->seq), 0, tkey);
 		s.traffic_key = tkey;
 	} else {
-		if (!smp_load_acquire(&info->isns_set)) {
+		if (!tcp_authopt_isns_known(info)) {
 			tcp_authopt_sk_isns(sk, &snd_isn, &rcv_isn);
-			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn);
+			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn, false);
 		}
 		tcp_authopt_make_room(sk, info);
 		s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(th->seq));

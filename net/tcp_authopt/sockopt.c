@@ -312,7 +312,7 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 		created = true;
 	}
 	if (!tcp_authopt_in_close_or_listen(sk)) {
-		if (smp_load_acquire(&info->isns_set))
+		if (tcp_authopt_isns_known(info))
 			tcp_authopt_key_derive(info, key);
 		if (created) {
 			rcu_assign_pointer(info->current_key, key);
@@ -488,7 +488,6 @@ static int tcp_authopt_set_repair(struct sock *sk, sockptr_t optval,
 				  unsigned int optlen)
 {
 	struct tcp_authopt_info *info;
-	struct tcp_authopt_key *key;
 	struct tcp_ao_repair cmd;
 	int err = 0;
 
@@ -506,16 +505,13 @@ static int tcp_authopt_set_repair(struct sock *sk, sockptr_t optval,
 	} else if (!info) {
 		err = -ENOENT;
 	} else {
+		tcp_authopt_info_set_isns(info, ntohl(cmd.snt_isn),
+					  ntohl(cmd.rcv_isn), true);
 		spin_lock_bh(&info->lock);
-		info->snd_isn = ntohl(cmd.snt_isn);
-		info->rcv_isn = ntohl(cmd.rcv_isn);
 		info->snd_sne.sne = cmd.snd_sne;
 		info->snd_sne.seq = tcp_sk(sk)->snd_nxt;
 		info->rcv_sne.sne = cmd.rcv_sne;
 		info->rcv_sne.seq = tcp_sk(sk)->rcv_nxt;
-		hlist_for_each_entry_rcu(key, &info->keys, node, true)
-			tcp_authopt_key_derive(info, key);
-		smp_store_release(&info->isns_set, true);
 		spin_unlock_bh(&info->lock);
 	}
 	release_sock(sk);

@@ -2,9 +2,10 @@
 /*
  * Per-socket TCP-AO state, found from the socket pointer through one
  * global hash table: struct sock has no room for a module's data. An info
- * lives from the first TCP-AO setsockopt (or from inheritance by an
+ * lives from the first TCP-AO setsockopt (or the first packet of an
  * accepted socket) to the socket's destroy hook, and holds a reference on
  * the module meanwhile, so the module cannot go while a socket uses it.
+ * Accepted sockets get theirs from handshake.c.
  */
 
 #include <linux/module.h>
@@ -59,8 +60,15 @@ struct tcp_authopt_info *tcp_authopt_info_lookup(const struct sock *sk)
 				 tcp_authopt_info_params);
 }
 
-static struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk,
-						       gfp_t gfp)
+/**
+ * tcp_authopt_info_alloc() - a new, unlinked TCP-AO state
+ * @sk: its socket, or NULL until it is known (a handshake in progress)
+ * @gfp: allocation flags
+ *
+ * An info linked to a socket holds a module reference (see
+ * tcp_authopt_info_insert()); one parked for a handshake does not.
+ */
+struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk, gfp_t gfp)
 {
 	struct tcp_authopt_info *info;
 
@@ -70,26 +78,45 @@ static struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk,
 	info->sk = sk;
 	INIT_HLIST_HEAD(&info->keys);
 	spin_lock_init(&info->lock);
+	atomic_inc(&tcp_authopt_ninfos);
 	return info;
 }
 
-static struct tcp_authopt_info *tcp_authopt_info_insert(struct tcp_authopt_info *info)
+/**
+ * tcp_authopt_info_free() - free an info nobody else can see
+ * @info: never linked, or unlinked after a grace period
+ */
+void tcp_authopt_info_free(struct tcp_authopt_info *info)
+{
+	struct tcp_authopt_key *key;
+	struct hlist_node *n;
+
+	hlist_for_each_entry_safe(key, n, &info->keys, node)
+		kfree_sensitive(key);
+	kfree(info);
+	atomic_dec(&tcp_authopt_ninfos);
+}
+
+/**
+ * tcp_authopt_info_insert() - link an info to its socket
+ * @info: from tcp_authopt_info_alloc(), with @info->sk set
+ *
+ * While linked, the info holds a module reference: the module cannot be
+ * unloaded while a socket uses TCP-AO.
+ *
+ * Return: @info, or the info another CPU linked first (@info is freed),
+ * or NULL when the table could not grow (@info is freed).
+ */
+struct tcp_authopt_info *tcp_authopt_info_insert(struct tcp_authopt_info *info)
 {
 	struct tcp_authopt_info *old;
 
 	__module_get(THIS_MODULE);
-	atomic_inc(&tcp_authopt_ninfos);
 	old = rhashtable_lookup_get_insert_fast(&tcp_authopt_infos, &info->node,
 						tcp_authopt_info_params);
 	if (old) {
-		struct tcp_authopt_key *key;
-		struct hlist_node *n;
-
-		hlist_for_each_entry_safe(key, n, &info->keys, node)
-			kfree_sensitive(key);
-		kfree(info);
-		atomic_dec(&tcp_authopt_ninfos);
 		module_put(THIS_MODULE);
+		tcp_authopt_info_free(info);
 		return IS_ERR(old) ? NULL : old;
 	}
 	return info;
@@ -132,11 +159,7 @@ void tcp_authopt_key_free(struct tcp_authopt_key *key)
 
 static void tcp_authopt_info_free_rcu(struct rcu_head *head)
 {
-	struct tcp_authopt_info *info = container_of(head, struct tcp_authopt_info,
-						     rcu);
-
-	kfree(info);
-	atomic_dec(&tcp_authopt_ninfos);
+	tcp_authopt_info_free(container_of(head, struct tcp_authopt_info, rcu));
 	module_put(THIS_MODULE);
 }
 
@@ -341,72 +364,4 @@ void tcp_authopt_info_set_isns(struct tcp_authopt_info *info, u32 snd_isn,
 	smp_store_release(&info->isns_set, true);
 out:
 	spin_unlock_bh(&info->lock);
-}
-
-static struct tcp_authopt_key *tcp_authopt_key_clone(const struct tcp_authopt_key *src)
-{
-	struct tcp_authopt_key *key;
-
-	key = kmemdup(src, sizeof(*key), GFP_ATOMIC);
-	if (!key)
-		return NULL;
-	atomic64_set(&key->pkt_good, 0);
-	atomic64_set(&key->pkt_bad, 0);
-	return key;
-}
-
-/**
- * tcp_authopt_info_inherit() - give an accepted socket its listener's keys
- * @sk: the new socket, locked (or not yet visible to its owner)
- * @listener: the listening socket it came from
- *
- * Keys of the listener that match the new socket's peer are copied; the
- * current and RNext keys are those of the listener when they match,
- * otherwise the first copied key.
- *
- * Context: any; allocates atomically.
- * Return: the new socket's info, NULL if the listener has no key for the
- * peer or memory ran out.
- */
-struct tcp_authopt_info *tcp_authopt_info_inherit(struct sock *sk,
-						  struct sock *listener)
-{
-	struct tcp_authopt_key *key, *copy, *cur, *rnext;
-	struct tcp_authopt_info *linfo, *info = NULL;
-	struct sockaddr_storage peer;
-	int l3index;
-
-	rcu_read_lock();
-	linfo = tcp_authopt_info_lookup(listener);
-	if (!linfo)
-		goto out;
-	tcp_authopt_sk_peer(sk, &peer);
-	l3index = sk->sk_bound_dev_if ?
-		  l3mdev_master_ifindex_by_index(sock_net(sk), sk->sk_bound_dev_if) : 0;
-	if (!tcp_authopt_peer_has_keys(linfo, (struct sockaddr *)&peer, l3index))
-		goto out;
-	info = tcp_authopt_info_alloc(sk, GFP_ATOMIC);
-	if (!info)
-		goto out;
-	info->ao_required = linfo->ao_required;
-	info->accept_icmps = linfo->accept_icmps;
-	cur = rcu_dereference(linfo->current_key);
-	rnext = rcu_dereference(linfo->rnext_key);
-	hlist_for_each_entry_rcu(key, &linfo->keys, node) {
-		if (!tcp_authopt_key_match_addr(key, (struct sockaddr *)&peer,
-						l3index))
-			continue;
-		copy = tcp_authopt_key_clone(key);
-		if (!copy)
-			continue;
-		hlist_add_head_rcu(&copy->node, &info->keys);
-		if (key == cur || !rcu_access_pointer(info->current_key))
-			rcu_assign_pointer(info->current_key, copy);
-		if (key == rnext || !rcu_access_pointer(info->rnext_key))
-			rcu_assign_pointer(info->rnext_key, copy);
-	}
-	info = tcp_authopt_info_insert(info);
-out:
-	rcu_read_unlock();
-	return info;
 }

@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "datapath.h"
+#include "handshake.h"
 #include "option.h"
 #include "stat.h"
 
@@ -206,6 +207,29 @@ static bool tcp_authopt_rx_has_md5(const struct tcphdr *th)
 	return false;
 }
 
+/* A listener's handshake went one step further: note what it needs. */
+static void tcp_authopt_rx_handshake_done(struct tcp_authopt_rx *rx,
+					  struct tcp_authopt_info *linfo,
+					  struct request_sock *req)
+{
+	const struct tcphdr *th = rx->th;
+
+	if (th->syn && !th->ack) {
+		tcp_authopt_hs_note_syn(rx->net, rx->skb, rx->opt.keyid,
+					rx->opt.rnextkeyid);
+	} else if (req && th->ack) {
+		tcp_authopt_hs_complete(rx->net, rx->skb, linfo, rx->l3index,
+					tcp_rsk(req)->snt_isn,
+					tcp_rsk(req)->rcv_isn, rx->opt.keyid,
+					rx->opt.rnextkeyid);
+	} else if (th->ack && !th->syn && !th->rst) {
+		/* SYN cookie: the ACK acknowledges ISN + 1 of each side. */
+		tcp_authopt_hs_complete(rx->net, rx->skb, linfo, rx->l3index,
+					ntohl(th->ack_seq) - 1, ntohl(th->seq) - 1,
+					rx->opt.keyid, rx->opt.rnextkeyid);
+	}
+}
+
 static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 {
 	struct request_sock *req = NULL;
@@ -263,6 +287,8 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	atomic64_inc(&key->pkt_good);
 	tcp_authopt_inc_stats(rx->net, TCP_AUTHOPT_MIB_GOOD);
 	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
+	if (!full)
+		tcp_authopt_rx_handshake_done(rx, info, req);
 	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
 		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
 					  ntohl(rx->th->seq), false);

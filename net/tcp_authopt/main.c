@@ -8,6 +8,7 @@
 #include <linux/module.h>
 
 #include "crypto.h"
+#include "handshake.h"
 #include "info.h"
 #include "selftest.h"
 #include "sockopt.h"
@@ -50,6 +51,7 @@ static void __exit tcp_authopt_exit(void)
 	tcp_authopt_proto_uninstall();
 	tcp_authopt_selftest_debugfs_exit();
 	tcp_authopt_stat_exit();
+	tcp_authopt_hs_exit();
 	tcp_authopt_info_exit();
 	tcp_authopt_algs_exit();
 }

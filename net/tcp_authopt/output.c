@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "datapath.h"
+#include "handshake.h"
 #include "option.h"
 #include "stat.h"
 
@@ -60,25 +61,6 @@ int tcp_authopt_sk_l3index(const struct sock *sk)
 	return l3mdev_master_ifindex_by_index(sock_net(sk), sk->sk_bound_dev_if);
 }
 
-/* The listening socket an accepted socket came from, if still there. */
-struct sock *tcp_authopt_find_listener(struct net *net, struct sock *sk)
-{
-	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
-	const struct inet_sock *inet = inet_sk(sk);
-	int dif = sk->sk_bound_dev_if;
-
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
-		return inet6_lookup_listener(net, hinfo, NULL, 0,
-					     &sk->sk_v6_daddr, inet->inet_dport,
-					     &sk->sk_v6_rcv_saddr,
-					     ntohs(inet->inet_sport), dif, 0);
-#endif
-	return __inet_lookup_listener(net, hinfo, NULL, 0, inet->inet_daddr,
-				      inet->inet_dport, inet->inet_rcv_saddr,
-				      ntohs(inet->inet_sport), dif, 0);
-}
-
 /*
  * Leave room in the MSS for the longest option of the socket's keys and
  * switch GSO off, once. Socket lock held.
@@ -107,7 +89,8 @@ void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info)
  * tcp_authopt_sk_info() - TCP-AO state of a full socket
  * @sk: a full TCP socket
  *
- * An accepted socket gets its listener's keys the first time it is seen.
+ * An accepted socket gets the keys its handshake left for it the first
+ * time it is seen.
  *
  * Context: RCU read side.
  * Return: the info or NULL.
@@ -115,7 +98,6 @@ void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info)
 struct tcp_authopt_info *tcp_authopt_sk_info(struct sock *sk)
 {
 	struct tcp_authopt_info *info;
-	struct sock *listener;
 
 	if (!tcp_authopt_info_any())
 		return NULL;
@@ -123,10 +105,7 @@ struct tcp_authopt_info *tcp_authopt_sk_info(struct sock *sk)
 	if (info || sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_SYN_SENT ||
 	    sk->sk_state == TCP_CLOSE)
 		return info;
-	listener = tcp_authopt_find_listener(sock_net(sk), sk);
-	if (!listener)
-		return NULL;
-	return tcp_authopt_info_inherit(sk, listener);
+	return tcp_authopt_hs_claim(sk);
 }
 
 /*
@@ -321,6 +300,34 @@ static struct tcp_authopt_key *tcp_authopt_send_key(struct tcp_authopt_info *inf
 	return tcp_authopt_key_find_peer(info, peer, l3index, -1);
 }
 
+/*
+ * RFC 5925 section 7.5.1: answer a SYN with the key its RNextKeyID asks
+ * for, and ask for the key it was sent with.
+ */
+static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *info,
+						      struct request_sock *req,
+						      const struct sockaddr *peer,
+						      int l3index, u8 *rnextkeyid)
+{
+	struct tcp_authopt_key *key;
+	u8 keyid, rnext;
+
+	if (!tcp_authopt_hs_syn_keyids(req, &keyid, &rnext)) {
+		key = tcp_authopt_key_find_peer(info, peer, l3index, -1);
+		if (key)
+			*rnextkeyid = key->rcvid;
+		return key;
+	}
+	hlist_for_each_entry_rcu(key, &info->keys, node) {
+		if (key->sndid == rnext &&
+		    tcp_authopt_key_match_addr(key, peer, l3index)) {
+			*rnextkeyid = keyid;
+			return key;
+		}
+	}
+	return NULL;
+}
+
 static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
 				 struct tcp_authopt_key *key)
 {
@@ -376,10 +383,15 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 
 	tcp_authopt_skb_addr(skb, false, &peer);
 	l3index = tcp_authopt_sk_l3index(sk);
-	s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
+	if (req)
+		s.key = tcp_authopt_synack_key(info, req, (struct sockaddr *)&peer,
+					       l3index, &s.rnextkeyid);
+	else
+		s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
 	if (!s.key || tcp_authopt_has_md5(skb))
 		return 0;
-	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
+	if (!req)
+		s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
 
 	if (req) {
 		err = tcp_authopt_handshake_key(skb, s.key, tcp_rsk(req)->snt_isn,

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Passive opens. A listener's keys serve the SYN, the SYN-ACK and the
+ * final ACK; the accepted socket then needs keys of its own, but nothing
+ * tells a module when TCP creates it, and the listener may be closed
+ * before the new socket first sends. So when the final ACK verifies, the
+ * listener's keys for that peer are copied into a new info, parked here
+ * under the connection's addresses and ports, and claimed by the new
+ * socket the first time the datapath sees it. A verified SYN parks the
+ * KeyIDs it carried, so the SYN-ACK uses the key the peer asked for
+ * (RFC 5925 section 7.5.1) and the new socket starts with it.
+ *
+ * Entries are few (handshakes in flight), kept in arrival order and
+ * expire after TCP_AUTHOPT_HS_LIFETIME; the list is bounded.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "datapath.h"
+#include "handshake.h"
+
+enum {
+	/* How long an accepted socket may take to send or receive first */
+	TCP_AUTHOPT_HS_LIFETIME = 600 * HZ,
+	/* Most handshakes parked at once; the oldest goes first */
+	TCP_AUTHOPT_HS_MAX = 4096,
+};
+
+/**
+ * struct tcp_authopt_tuple - a connection, seen from this host
+ * @family: AF_INET (also for v4-mapped peers) or AF_INET6
+ * @lport: local port
+ * @rport: remote port
+ * @laddr: local address
+ * @raddr: remote address
+ */
+struct tcp_authopt_tuple {
+	u16 family;
+	__be16 lport;
+	__be16 rport;
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+};
+
+/**
+ * struct tcp_authopt_hs - one parked handshake
+ * @list: entry in tcp_authopt_hs_list, oldest first
+ * @net: namespace (compared, not referenced)
+ * @t: the connection
+ * @keyid: KeyID of the peer's SYN
+ * @rnextkeyid: RNextKeyID of the peer's SYN
+ * @info: keys for the accepted socket, once the final ACK verified
+ * @expires: jiffies after which the entry is dropped
+ */
+struct tcp_authopt_hs {
+	struct list_head list;
+	const struct net *net;
+	struct tcp_authopt_tuple t;
+	u8 keyid;
+	u8 rnextkeyid;
+	struct tcp_authopt_info *info;
+	unsigned long expires;
+};
+
+static LIST_HEAD(tcp_authopt_hs_list);
+static DEFINE_SPINLOCK(tcp_authopt_hs_lock);
+static unsigned int tcp_authopt_hs_count;
+
+static void tcp_authopt_tuple_skb(const struct sk_buff *skb,
+				  struct tcp_authopt_tuple *t)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	memset(t, 0, sizeof(*t));
+	t->lport = th->dest;
+	t->rport = th->source;
+	if (ip_hdr(skb)->version == 4) {
+		t->family = AF_INET;
+		t->laddr.s6_addr32[0] = ip_hdr(skb)->daddr;
+		t->raddr.s6_addr32[0] = ip_hdr(skb)->saddr;
+	} else {
+		t->family = AF_INET6;
+		t->laddr = ipv6_hdr(skb)->daddr;
+		t->raddr = ipv6_hdr(skb)->saddr;
+	}
+}
+
+static void tcp_authopt_tuple_req(const struct request_sock *req,
+				  struct tcp_authopt_tuple *t)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+	memset(t, 0, sizeof(*t));
+	t->lport = htons(ireq->ir_num);
+	t->rport = ireq->ir_rmt_port;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6) {
+		t->family = AF_INET6;
+		t->laddr = ireq->ir_v6_loc_addr;
+		t->raddr = ireq->ir_v6_rmt_addr;
+		return;
+	}
+#endif
+	t->family = AF_INET;
+	t->laddr.s6_addr32[0] = ireq->ir_loc_addr;
+	t->raddr.s6_addr32[0] = ireq->ir_rmt_addr;
+}
+
+static void tcp_authopt_tuple_sk(const struct sock *sk,
+				 struct tcp_authopt_tuple *t)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	memset(t, 0, sizeof(*t));
+	t->lport = inet->inet_sport;
+	t->rport = inet->inet_dport;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		t->family = AF_INET6;
+		t->laddr = sk->sk_v6_rcv_saddr;
+		t->raddr = sk->sk_v6_daddr;
+		return;
+	}
+#endif
+	t->family = AF_INET;
+	t->laddr.s6_addr32[0] = inet->inet_rcv_saddr;
+	t->raddr.s6_addr32[0] = inet->inet_daddr;
+}
+
+static void tcp_authopt_hs_free(struct tcp_authopt_hs *hs)
+{
+	list_del(&hs->list);
+	tcp_authopt_hs_count--;
+	if (hs->info)
+		tcp_authopt_info_free(hs->info);
+	kfree(hs);
+}
+
+/* Drop expired entries and, when full, the oldest. Lock held. */
+static void tcp_authopt_hs_gc(void)
+{
+	struct tcp_authopt_hs *hs, *n;
+
+	list_for_each_entry_safe(hs, n, &tcp_authopt_hs_list, list) {
+		if (time_before(jiffies, hs->expires) &&
+		    tcp_authopt_hs_count < TCP_AUTHOPT_HS_MAX)
+			break;
+		tcp_authopt_hs_free(hs);
+	}
+}
+
+static struct tcp_authopt_hs *tcp_authopt_hs_find(const struct net *net,
+						  const struct tcp_authopt_tuple *t)
+{
+	struct tcp_authopt_hs *hs;
+
+	list_for_each_entry(hs, &tcp_authopt_hs_list, list)
+		if (hs->net == net && !memcmp(&hs->t, t, sizeof(*t)))
+			return hs;
+	return NULL;
+}
+
+/* The entry for @t, moved to the tail with a new lifetime; lock held. */
+static struct tcp_authopt_hs *tcp_authopt_hs_get(const struct net *net,
+						 const struct tcp_authopt_tuple *t)
+{
+	struct tcp_authopt_hs *hs;
+
+	tcp_authopt_hs_gc();
+	hs = tcp_authopt_hs_find(net, t);
+	if (!hs) {
+		hs = kzalloc(sizeof(*hs), GFP_ATOMIC);
+		if (!hs)
+			return NULL;
+		hs->net = net;
+		hs->t = *t;
+		tcp_authopt_hs_count++;
+	} else {
+		list_del(&hs->list);
+	}
+	list_add_tail(&hs->list, &tcp_authopt_hs_list);
+	hs->expires = jiffies + TCP_AUTHOPT_HS_LIFETIME;
+	return hs;
+}
+
+/**
+ * tcp_authopt_hs_note_syn() - remember the KeyIDs of a verified SYN
+ * @net: namespace
+ * @skb: the SYN
+ * @keyid: its KeyID
+ * @rnextkeyid: its RNextKeyID
+ */
+void tcp_authopt_hs_note_syn(struct net *net, const struct sk_buff *skb,
+			     u8 keyid, u8 rnextkeyid)
+{
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+
+	tcp_authopt_tuple_skb(skb, &t);
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_get(net, &t);
+	if (hs) {
+		hs->keyid = keyid;
+		hs->rnextkeyid = rnextkeyid;
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+}
+
+/**
+ * tcp_authopt_hs_syn_keyids() - the KeyIDs the peer's SYN carried
+ * @req: the request socket answering it
+ * @keyid: set to the SYN's KeyID
+ * @rnextkeyid: set to the SYN's RNextKeyID
+ *
+ * Return: whether they are known.
+ */
+bool tcp_authopt_hs_syn_keyids(const struct request_sock *req, u8 *keyid,
+			       u8 *rnextkeyid)
+{
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+	bool found = false;
+
+	if (list_empty(&tcp_authopt_hs_list))
+		return false;
+	tcp_authopt_tuple_req(req, &t);
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_find(read_pnet(&req->rsk_listener->sk_net), &t);
+	if (hs) {
+		*keyid = hs->keyid;
+		*rnextkeyid = hs->rnextkeyid;
+		found = true;
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	return found;
+}
+
+static struct tcp_authopt_key *tcp_authopt_hs_copy_key(const struct tcp_authopt_key *src)
+{
+	struct tcp_authopt_key *key = kmemdup(src, sizeof(*src), GFP_ATOMIC);
+
+	if (!key)
+		return NULL;
+	atomic64_set(&key->pkt_good, 0);
+	atomic64_set(&key->pkt_bad, 0);
+	return key;
+}
+
+/*
+ * The accepted socket's keys: every listener key for the peer, in reverse
+ * order; current is the one whose SendID the peer asked for, RNext the one
+ * the peer used, else the first.
+ */
+static struct tcp_authopt_info *tcp_authopt_hs_build(struct tcp_authopt_info *linfo,
+						     const struct sockaddr *peer,
+						     int l3index, u8 keyid,
+						     u8 rnextkeyid)
+{
+	struct tcp_authopt_key *key, *copy, *cur = NULL, *rnext = NULL, *first = NULL;
+	struct tcp_authopt_info *info;
+
+	info = tcp_authopt_info_alloc(NULL, GFP_ATOMIC);
+	if (!info)
+		return NULL;
+	info->ao_required = READ_ONCE(linfo->ao_required);
+	info->accept_icmps = READ_ONCE(linfo->accept_icmps);
+	hlist_for_each_entry_rcu(key, &linfo->keys, node) {
+		if (!tcp_authopt_key_match_addr(key, peer, l3index))
+			continue;
+		copy = tcp_authopt_hs_copy_key(key);
+		if (!copy)
+			continue;
+		hlist_add_head(&copy->node, &info->keys);
+		first = copy;
+		if (copy->sndid == rnextkeyid && !cur)
+			cur = copy;
+		if (copy->rcvid == keyid && !rnext)
+			rnext = copy;
+	}
+	if (!first) {
+		tcp_authopt_info_free(info);
+		return NULL;
+	}
+	RCU_INIT_POINTER(info->current_key, cur ?: first);
+	RCU_INIT_POINTER(info->rnext_key, rnext ?: first);
+	return info;
+}
+
+/**
+ * tcp_authopt_hs_complete() - park keys for the socket a final ACK creates
+ * @net: namespace
+ * @skb: the verified final ACK (or SYN cookie ACK)
+ * @linfo: the listener's state
+ * @l3index: L3 master device of the connection
+ * @snd_isn: our ISN
+ * @rcv_isn: the peer's ISN
+ * @keyid: KeyID of the peer's segments
+ * @rnextkeyid: RNextKeyID of the peer's segments
+ *
+ * Context: RCU read side (softirq).
+ */
+void tcp_authopt_hs_complete(struct net *net, const struct sk_buff *skb,
+			     struct tcp_authopt_info *linfo, int l3index,
+			     u32 snd_isn, u32 rcv_isn, u8 keyid, u8 rnextkeyid)
+{
+	struct sockaddr_storage peer;
+	struct tcp_authopt_info *info;
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+
+	tcp_authopt_skb_addr(skb, true, &peer);
+	info = tcp_authopt_hs_build(linfo, (struct sockaddr *)&peer, l3index,
+				    keyid, rnextkeyid);
+	if (!info)
+		return;
+	info->snd_isn = snd_isn;
+	info->rcv_isn = rcv_isn;
+
+	tcp_authopt_tuple_skb(skb, &t);
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_get(net, &t);
+	if (hs) {
+		swap(hs->info, info);
+		hs->keyid = keyid;
+		hs->rnextkeyid = rnextkeyid;
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	if (info)
+		tcp_authopt_info_free(info);
+}
+
+/**
+ * tcp_authopt_hs_claim() - give an accepted socket its parked keys
+ * @sk: a full socket without TCP-AO state
+ *
+ * Context: RCU read side; the socket is locked or in softirq.
+ * Return: the socket's new info, or NULL.
+ */
+struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
+{
+	struct tcp_authopt_info *info = NULL;
+	struct tcp_authopt_key *key;
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+
+	if (list_empty(&tcp_authopt_hs_list))
+		return NULL;
+	tcp_authopt_tuple_sk(sk, &t);
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_find(sock_net(sk), &t);
+	if (hs && hs->info) {
+		swap(info, hs->info);
+		tcp_authopt_hs_free(hs);
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	if (!info)
+		return NULL;
+
+	info->sk = sk;
+	hlist_for_each_entry(key, &info->keys, node)
+		atomic_add(sizeof(*key), &sk->sk_omem_alloc);
+	tcp_authopt_info_set_isns(info, info->snd_isn, info->rcv_isn, true);
+	return tcp_authopt_info_insert(info);
+}
+
+void tcp_authopt_hs_exit(void)
+{
+	struct tcp_authopt_hs *hs, *n;
+
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	list_for_each_entry_safe(hs, n, &tcp_authopt_hs_list, list)
+		tcp_authopt_hs_free(hs);
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+}

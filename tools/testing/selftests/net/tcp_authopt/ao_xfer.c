@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ao_xfer: move a checked byte stream over a TCP-AO connection, for the
+ * shell selftests. Both ends send and receive BYTES of a pseudo-random
+ * pattern at once and verify every byte; keys are set with the Linux >= 6.7
+ * socket API; optional key rollovers switch current and RNext keys during
+ * the transfer. Prints the per-socket and per-key counters at the end.
+ *
+ *   ao_xfer -l ADDR -p PORT [options]     listen, serve one connection
+ *   ao_xfer -c ADDR -p PORT [options]     connect
+ *
+ *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[:x]  add a key (x: exclude options)
+ *   -n BYTES       bytes to send and to expect (default 1 MiB)
+ *   -N BYTES       bytes to expect, when not the same as sent
+ *   -r COUNT       key rollovers spread over the transfer (two keys needed)
+ *   -6             IPv6 socket (ADDR may be v4-mapped)
+ *   -e ERRNO       expect connect() to fail with this errno, then exit 0
+ *   -w SECONDS     stop with an error after this long (default 120)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/tcp_authopt.h>
+
+#define MAX_KEYS 8
+
+static struct tcp_ao_add keys[MAX_KEYS];
+static int nkeys;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static int parse_addr(int family, const char *s, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		return inet_pton(AF_INET, s, &sin->sin_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in6 *sin6 = (void *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	return inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1 ? 0 : -1;
+}
+
+static void parse_key(int family, char *spec)
+{
+	struct tcp_ao_add *k = &keys[nkeys];
+	char *f[6] = {}, *p = spec, *slash;
+	int i;
+
+	if (nkeys == MAX_KEYS)
+		exit(2);
+	for (i = 0; i < 6 && p; i++)
+		f[i] = strsep(&p, ":");
+	if (!f[4]) {
+		fprintf(stderr, "bad key %s\n", spec);
+		exit(2);
+	}
+	memset(k, 0, sizeof(*k));
+	k->sndid = atoi(f[0]);
+	k->rcvid = atoi(f[1]);
+	snprintf(k->alg_name, sizeof(k->alg_name), "%s", f[2]);
+	k->keylen = strlen(f[3]);
+	memcpy(k->key, f[3], k->keylen);
+	slash = strchr(f[4], '/');
+	if (!slash) {
+		fprintf(stderr, "key peer needs /prefix\n");
+		exit(2);
+	}
+	*slash = '\0';
+	k->prefix = atoi(slash + 1);
+	if (parse_addr(family, f[4], (void *)&k->addr)) {
+		fprintf(stderr, "bad key address %s\n", f[4]);
+		exit(2);
+	}
+	if (f[5] && strchr(f[5], 'x'))
+		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
+	nkeys++;
+}
+
+static void add_keys(int fd)
+{
+	int i;
+
+	for (i = 0; i < nkeys; i++)
+		if (setsockopt(fd, IPPROTO_TCP, TCP_AO_ADD_KEY, &keys[i], sizeof(keys[i])))
+			die("TCP_AO_ADD_KEY");
+}
+
+/* A pattern each side can check without sharing state: xorshift on offset. */
+static uint8_t pattern(uint64_t off)
+{
+	uint64_t x = (off / 8 + 1) * 0x9E3779B97F4A7C15ull;
+
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9ull;
+	x ^= x >> 32;
+	return x >> (8 * (off % 8));
+}
+
+static void set_keys(int fd, int idx)
+{
+	struct tcp_ao_info_opt info = {};
+
+	info.set_current = 1;
+	info.current_key = keys[idx].sndid;
+	info.set_rnext = 1;
+	info.rnext = keys[idx].rcvid;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_INFO, &info, sizeof(info)))
+		die("TCP_AO_INFO set");
+}
+
+static void report(int fd)
+{
+	struct tcp_ao_getsockopt out[MAX_KEYS] = {};
+	struct tcp_ao_info_opt info = {};
+	socklen_t len = sizeof(info);
+	unsigned int i;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_AO_INFO, &info, &len)) {
+		if (errno != ENOENT)
+			die("TCP_AO_INFO get");
+		printf("socket without TCP-AO\n");
+		return;
+	}
+	printf("socket good=%llu bad=%llu key_not_found=%llu ao_required=%llu dropped_icmp=%llu current=%d rnext=%d\n",
+	       (unsigned long long)info.pkt_good, (unsigned long long)info.pkt_bad,
+	       (unsigned long long)info.pkt_key_not_found,
+	       (unsigned long long)info.pkt_ao_required,
+	       (unsigned long long)info.pkt_dropped_icmp,
+	       info.set_current ? info.current_key : -1,
+	       info.set_rnext ? info.rnext : -1);
+	out[0].get_all = 1;
+	out[0].nkeys = MAX_KEYS;
+	len = sizeof(out[0]);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_AO_GET_KEYS, out, &len))
+		die("TCP_AO_GET_KEYS");
+	for (i = 0; i < out[0].nkeys && i < MAX_KEYS; i++)
+		printf("key %u:%u good=%llu bad=%llu%s%s\n", out[i].sndid, out[i].rcvid,
+		       (unsigned long long)out[i].pkt_good,
+		       (unsigned long long)out[i].pkt_bad,
+		       out[i].is_current ? " current" : "",
+		       out[i].is_rnext ? " rnext" : "");
+}
+
+static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
+{
+	uint64_t total = bytes > expect ? bytes : expect;
+	uint64_t sent = 0, rcvd = 0, step = rollovers ? total / (rollovers + 1) : 0;
+	int done_roll = 0, cur = 0;
+	char buf[65536];
+	struct pollfd p = { .fd = fd };
+	ssize_t n;
+	uint64_t i;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (rcvd < expect || sent < bytes) {
+		p.events = (rcvd < expect ? POLLIN : 0) | (sent < bytes ? POLLOUT : 0);
+		if (poll(&p, 1, -1) < 0)
+			die("poll");
+		if (p.revents & POLLIN) {
+			n = read(fd, buf, sizeof(buf));
+			if (n == 0) {
+				fprintf(stderr, "EOF after %llu of %llu bytes\n",
+					(unsigned long long)rcvd, (unsigned long long)expect);
+				return 1;
+			}
+			if (n < 0 && errno != EAGAIN)
+				die("read");
+			for (i = 0; n > 0 && i < (uint64_t)n; i++) {
+				if ((uint8_t)buf[i] != pattern(rcvd + i)) {
+					fprintf(stderr, "corrupt byte at offset %llu\n",
+						(unsigned long long)(rcvd + i));
+					return 1;
+				}
+			}
+			if (n > 0)
+				rcvd += n;
+		}
+		if (p.revents & POLLOUT && sent < bytes) {
+			size_t len = sizeof(buf);
+
+			if (len > bytes - sent)
+				len = bytes - sent;
+			for (i = 0; i < len; i++)
+				buf[i] = pattern(sent + i);
+			n = write(fd, buf, len);
+			if (n < 0 && errno != EAGAIN)
+				die("write");
+			if (n > 0)
+				sent += n;
+		}
+		if (p.revents & (POLLERR | POLLHUP) && !(p.revents & POLLIN)) {
+			fprintf(stderr, "connection error after %llu bytes\n",
+				(unsigned long long)rcvd);
+			return 1;
+		}
+		while (step && done_roll < rollovers &&
+		       (sent > rcvd ? sent : rcvd) >= step * (done_roll + 1)) {
+			cur = !cur;
+			set_keys(fd, cur);
+			done_roll++;
+		}
+	}
+	printf("sent %llu, received %llu bytes intact, %d rollovers\n",
+	       (unsigned long long)sent, (unsigned long long)rcvd, done_roll);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *laddr = NULL, *caddr = NULL;
+	int family = AF_INET, port = 0, rollovers = 0, expect_errno = 0;
+	int opt, fd, one = 1, timeout = 120, rc;
+	uint64_t bytes = 1 << 20, expect = UINT64_MAX;
+	struct sockaddr_storage ss;
+	char *specs[MAX_KEYS];
+	int nspecs = 0, i;
+
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:6e:w:")) != -1) {
+		switch (opt) {
+		case 'l': laddr = optarg; break;
+		case 'c': caddr = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 'k': if (nspecs < MAX_KEYS) specs[nspecs++] = optarg; break;
+		case 'n': bytes = strtoull(optarg, NULL, 0); break;
+		case 'N': expect = strtoull(optarg, NULL, 0); break;
+		case 'r': rollovers = atoi(optarg); break;
+		case '6': family = AF_INET6; break;
+		case 'e': expect_errno = atoi(optarg); break;
+		case 'w': timeout = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	for (i = 0; i < nspecs; i++)
+		parse_key(family, specs[i]);
+	if ((!laddr == !caddr) || !port) {
+		fprintf(stderr, "need -l or -c, and -p\n");
+		return 2;
+	}
+	if (rollovers && nkeys < 2) {
+		fprintf(stderr, "-r needs two keys\n");
+		return 2;
+	}
+	alarm(timeout);
+	fd = socket(family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket");
+	add_keys(fd);
+	if (parse_addr(family, laddr ?: caddr, &ss))
+		die("address");
+	if (family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+
+	if (laddr) {
+		int lfd = fd;
+
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd, (void *)&ss, sizeof(ss)) || listen(lfd, 1))
+			die("listen");
+		printf("listening\n");
+		fflush(stdout);
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept");
+		close(lfd);
+	} else {
+		if (connect(fd, (void *)&ss, sizeof(ss))) {
+			if (expect_errno && errno == expect_errno) {
+				printf("connect failed as expected: %s\n", strerror(errno));
+				return 0;
+			}
+			die("connect");
+		}
+		if (expect_errno) {
+			fprintf(stderr, "connect succeeded, expected errno %d\n", expect_errno);
+			return 1;
+		}
+	}
+	rc = transfer(fd, bytes, expect == UINT64_MAX ? bytes : expect, rollovers);
+	report(fd);
+	shutdown(fd, SHUT_WR);
+	/* Drain until the peer closes, so both reports run on a live socket. */
+	{
+		char c[4096];
+
+		fcntl(fd, F_SETFL, 0);
+		while (read(fd, c, sizeof(c)) > 0)
+			;
+	}
+	close(fd);
+	return rc;
+}

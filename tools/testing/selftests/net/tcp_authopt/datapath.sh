@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# TCP-AO on the wire between two namespaces:
+#
+#   ns A (client)                        ns B (server)
+#   veth-a 10.0.1.1/24, fd00::1/64  ---  veth-b 10.0.1.2/24, fd00::2/64
+#
+# Each case moves a checked byte stream with ao_xfer and, where it says
+# so, captures the connection in ns B and has Debian's scapy
+# (scapy.contrib.tcpao) verify the MAC of every captured segment.
+#
+# usage: datapath.sh [CASE...]   (default: all cases)
+
+. "$(dirname "$0")/../lib.sh"
+
+XFER="$KR_BIN/ao_xfer"
+VERIFY="$(dirname "$0")/verify_capture.py"
+PORT=17900
+TMP=$(mktemp -d)
+MTU=${MTU:-9000}
+
+setup() {
+	ns_create A && ns_create B || return 1
+	ip link add veth-a netns "$A" type veth peer name veth-b netns "$B" || return 1
+	ip -n "$A" link set veth-a mtu "$MTU" up
+	ip -n "$B" link set veth-b mtu "$MTU" up
+	ip -n "$A" addr add 10.0.1.1/24 dev veth-a
+	ip -n "$B" addr add 10.0.1.2/24 dev veth-b
+	ip -n "$A" addr add fd00::1/64 dev veth-a nodad
+	ip -n "$B" addr add fd00::2/64 dev veth-b nodad
+}
+
+# capture_start NAME: take a new test port and capture it in ns B into
+# $TMP/NAME.pcap
+capture_start() {
+	PORT=$((PORT + 1))
+	ip netns exec "$B" tcpdump -i veth-b -s 0 -B 65536 -U -Z root -n \
+		-w "$TMP/$1.pcap" "tcp port $PORT" 2> "$TMP/$1.tcpdump" &
+	CAPTURE_PID=$!
+	for _ in $(seq 100); do
+		grep -q "listening on" "$TMP/$1.tcpdump" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "tcpdump did not start"
+}
+
+capture_stop() {
+	sleep 0.5
+	kill -INT "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+	grep -E 'captured|dropped' "$TMP/$1.tcpdump" | sed 's/^/# tcpdump: /'
+	if grep -qE '^[1-9][0-9]* packets dropped by kernel' "$TMP/$1.tcpdump"; then
+		fail "tcpdump dropped packets"
+	fi
+}
+
+# xfer NAME "SERVER ARGS" "CLIENT ARGS": run a server in B and a client
+# in A; both must succeed. Outputs in $TMP/NAME.{server,client}.
+xfer() {
+	local name=$1 sargs=$2 cargs=$3 spid rc=0
+
+	# shellcheck disable=SC2086
+	ip netns exec "$B" "$XFER" -p "$PORT" $sargs > "$TMP/$name.server" 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do
+		grep -q listening "$TMP/$name.server" && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	ip netns exec "$A" "$XFER" -p "$PORT" $cargs > "$TMP/$name.client" 2>&1 || rc=1
+	wait "$spid" || rc=1
+	sed 's/^/# server: /' "$TMP/$name.server"
+	sed 's/^/# client: /' "$TMP/$name.client"
+	return $rc
+}
+
+K4A="1:1:hmac(sha1):tcp-ao-test-key:10.0.1.1/32"
+K4B="1:1:hmac(sha1):tcp-ao-test-key:10.0.1.2/32"
+
+case_ipv4_capture() {
+	local n=$((64 << 20))
+
+	capture_start ipv4 || return 1
+	xfer ipv4 "-l 10.0.1.2 -k $K4A -n 0 -N $n" "-c 10.0.1.2 -k $K4B -n $n -N 0" ||
+		{ capture_stop ipv4; return 1; }
+	capture_stop ipv4 || return 1
+	/usr/bin/python3 "$VERIFY" "$TMP/ipv4.pcap" "$PORT" -k "$K4A" --min 1000
+}
+
+case_ipv6_cmac_capture() {
+	local ka="7:9:cmac(aes128):an-80-bit-key:fd00::1/128"
+	local kb="9:7:cmac(aes128):an-80-bit-key:fd00::2/128"
+	local n=$((8 << 20))
+
+	capture_start ipv6 || return 1
+	xfer ipv6 "-6 -l fd00::2 -k $ka -n $n" "-6 -c fd00::2 -k $kb -n $n" ||
+		{ capture_stop ipv6; return 1; }
+	capture_stop ipv6 || return 1
+	/usr/bin/python3 "$VERIFY" "$TMP/ipv6.pcap" "$PORT" -k "$ka" -k "$kb" --min 100
+}
+
+case_v4mapped_capture() {
+	local ka="3:3:hmac(sha1):mapped:::ffff:10.0.1.1/128"
+
+	# v4-mapped key addresses take a /32 prefix of the IPv4 part.
+	ka="3:3:hmac(sha1):mapped:::ffff:10.0.1.1/32"
+	capture_start mapped || return 1
+	xfer mapped "-6 -l :: -k $ka -n $((1 << 20))" \
+		"-6 -c ::ffff:10.0.1.2 -k 3:3:hmac(sha1):mapped:::ffff:10.0.1.2/32 -n $((1 << 20))" ||
+		{ capture_stop mapped; return 1; }
+	capture_stop mapped || return 1
+	/usr/bin/python3 "$VERIFY" "$TMP/mapped.pcap" "$PORT" -k "$ka" --min 10
+}
+
+case_exclude_options() {
+	local ka="5:5:hmac(sha1):exclude:10.0.1.1/32:x" kb="5:5:hmac(sha1):exclude:10.0.1.2/32:x"
+
+	capture_start excl || return 1
+	xfer excl "-l 10.0.1.2 -k $ka" "-c 10.0.1.2 -k $kb" ||
+		{ capture_stop excl; return 1; }
+	capture_stop excl || return 1
+	/usr/bin/python3 "$VERIFY" "$TMP/excl.pcap" "$PORT" -k "$ka" -x --min 10
+}
+
+case_no_key_untouched() {
+	capture_start plain || return 1
+	xfer plain "-l 10.0.1.2" "-c 10.0.1.2" || { capture_stop plain; return 1; }
+	capture_stop plain || return 1
+	if /usr/bin/python3 "$VERIFY" "$TMP/plain.pcap" "$PORT" -k "$K4A" --min 1 |
+	   grep -q "verified [1-9]"; then
+		fail "segments of a connection without keys carry TCP-AO"
+	fi
+}
+
+case_rollover() {
+	local a1="1:1:hmac(sha1):first-key:10.0.1.1/32" a2="2:2:hmac(sha1):second-key:10.0.1.1/32"
+	local b1="1:1:hmac(sha1):first-key:10.0.1.2/32" b2="2:2:hmac(sha1):second-key:10.0.1.2/32"
+	local n=$((16 << 20))
+
+	capture_start roll || return 1
+	xfer roll "-l 10.0.1.2 -k $a1 -k $a2 -n $n -r 100" \
+		"-c 10.0.1.2 -k $b1 -k $b2 -n $n -r 100" || { capture_stop roll; return 1; }
+	capture_stop roll || return 1
+	grep -q "100 rollovers" "$TMP/roll.client" || fail "client did not roll 100 times" || return
+	grep -q "100 rollovers" "$TMP/roll.server" || fail "server did not roll 100 times" || return
+	/usr/bin/python3 "$VERIFY" "$TMP/roll.pcap" "$PORT" -k "$a1" -k "$a2" --min 100 \
+		--expect-keyids 1,2
+}
+
+case_connect_no_key() {
+	local pid rc
+
+	PORT=$((PORT + 1))
+	ip netns exec "$A" "$XFER" -c 10.0.1.2 -p "$PORT" \
+		-k "1:1:hmac(sha1):k:10.0.9.9/32" -e "$(errno_of EKEYREJECTED)" |
+		sed 's/^/# /'
+	return "${PIPESTATUS[0]}"
+}
+
+errno_of() {
+	/usr/bin/python3 -c "import errno; print(errno.$1)"
+}
+
+CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
+no_key_untouched rollover connect_no_key"
+[ $# -gt 0 ] && CASES="$*"
+
+setup || { echo "# setup failed"; exit $KSFT_FAIL; }
+tap_plan "$(echo $CASES | wc -w)"
+for c in $CASES; do
+	run_test "$c" "case_$c"
+done
+rm -rf "$TMP"
+tap_finish

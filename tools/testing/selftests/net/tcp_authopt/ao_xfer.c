@@ -9,7 +9,7 @@
  *   ao_xfer -l ADDR -p PORT [options]     listen, serve one connection
  *   ao_xfer -c ADDR -p PORT [options]     connect
  *
- *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[:x]  add a key (x: exclude options)
+ *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x]  add a key (+x: exclude options)
  *   -n BYTES       bytes to send and to expect (default 1 MiB)
  *   -N BYTES       bytes to expect, when not the same as sent
  *   -r COUNT       key rollovers spread over the transfer (two keys needed)
@@ -63,15 +63,16 @@ static int parse_addr(int family, const char *s, struct sockaddr_storage *ss)
 static void parse_key(int family, char *spec)
 {
 	struct tcp_ao_add *k = &keys[nkeys];
-	char *f[6] = {}, *p = spec, *slash;
+	char *f[4], *p = spec, *peer, *slash, *flags;
 	int i;
 
 	if (nkeys == MAX_KEYS)
 		exit(2);
-	for (i = 0; i < 6 && p; i++)
+	for (i = 0; i < 4; i++)
 		f[i] = strsep(&p, ":");
-	if (!f[4]) {
-		fprintf(stderr, "bad key %s\n", spec);
+	peer = p;	/* the rest: an IPv6 address has colons */
+	if (!peer || !(slash = strchr(peer, '/'))) {
+		fprintf(stderr, "bad key %s: need PEER/PREFIX\n", spec);
 		exit(2);
 	}
 	memset(k, 0, sizeof(*k));
@@ -80,19 +81,15 @@ static void parse_key(int family, char *spec)
 	snprintf(k->alg_name, sizeof(k->alg_name), "%s", f[2]);
 	k->keylen = strlen(f[3]);
 	memcpy(k->key, f[3], k->keylen);
-	slash = strchr(f[4], '/');
-	if (!slash) {
-		fprintf(stderr, "key peer needs /prefix\n");
-		exit(2);
-	}
 	*slash = '\0';
+	flags = strchr(slash + 1, '+');
+	if (flags && strchr(flags, 'x'))
+		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
 	k->prefix = atoi(slash + 1);
-	if (parse_addr(family, f[4], (void *)&k->addr)) {
-		fprintf(stderr, "bad key address %s\n", f[4]);
+	if (parse_addr(family, peer, (void *)&k->addr)) {
+		fprintf(stderr, "bad key address %s\n", peer);
 		exit(2);
 	}
-	if (f[5] && strchr(f[5], 'x'))
-		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
 	nkeys++;
 }
 

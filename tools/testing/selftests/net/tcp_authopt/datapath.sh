@@ -101,10 +101,8 @@ case_ipv6_cmac_capture() {
 }
 
 case_v4mapped_capture() {
-	local ka="3:3:hmac(sha1):mapped:::ffff:10.0.1.1/128"
-
-	# v4-mapped key addresses take a /32 prefix of the IPv4 part.
-	ka="3:3:hmac(sha1):mapped:::ffff:10.0.1.1/32"
+	# A v4-mapped key address takes a prefix of its IPv4 part.
+	local ka="3:3:hmac(sha1):mapped:::ffff:10.0.1.1/32"
 	capture_start mapped || return 1
 	xfer mapped "-6 -l :: -k $ka -n $((1 << 20))" \
 		"-6 -c ::ffff:10.0.1.2 -k 3:3:hmac(sha1):mapped:::ffff:10.0.1.2/32 -n $((1 << 20))" ||
@@ -114,7 +112,7 @@ case_v4mapped_capture() {
 }
 
 case_exclude_options() {
-	local ka="5:5:hmac(sha1):exclude:10.0.1.1/32:x" kb="5:5:hmac(sha1):exclude:10.0.1.2/32:x"
+	local ka="5:5:hmac(sha1):exclude:10.0.1.1/32+x" kb="5:5:hmac(sha1):exclude:10.0.1.2/32+x"
 
 	capture_start excl || return 1
 	xfer excl "-l 10.0.1.2 -k $ka" "-c 10.0.1.2 -k $kb" ||

@@ -16,6 +16,7 @@
  *   -6             IPv6 socket (ADDR may be v4-mapped)
  *   -e ERRNO       expect connect() to fail with this errno, then exit 0
  *   -w SECONDS     stop with an error after this long (default 120)
+ *   -t USEC        pause after each write (keeps a transfer going)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -113,6 +114,8 @@ static uint8_t pattern(uint64_t off)
 	return x >> (8 * (off % 8));
 }
 
+static int throttle_us;
+
 static void set_keys(int fd, int idx)
 {
 	struct tcp_ao_info_opt info = {};
@@ -204,6 +207,8 @@ static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
 				die("write");
 			if (n > 0)
 				sent += n;
+			if (throttle_us)
+				usleep(throttle_us);
 		}
 		if (p.revents & (POLLERR | POLLHUP) && !(p.revents & POLLIN)) {
 			fprintf(stderr, "connection error after %llu bytes\n",
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
 	char *specs[MAX_KEYS];
 	int nspecs = 0, i;
 
-	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:6e:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:6e:w:t:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'c': caddr = optarg; break;
@@ -244,6 +249,7 @@ int main(int argc, char **argv)
 		case '6': family = AF_INET6; break;
 		case 'e': expect_errno = atoi(optarg); break;
 		case 'w': timeout = atoi(optarg); break;
+		case 't': throttle_us = atoi(optarg); break;
 		default: return 2;
 		}
 	}

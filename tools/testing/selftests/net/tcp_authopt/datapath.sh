@@ -156,12 +156,69 @@ case_connect_no_key() {
 	return "${PIPESTATUS[0]}"
 }
 
+# Forged segments into a live connection are dropped and counted; the
+# transfer still completes intact.
+case_forged() {
+	local after name spid rc=0 n=$((8 << 20))
+	local -A want=([TCPAOBad]=2 [TCPAORequired]=2 [TCPAOKeyNotFound]=1)
+	local -A before_v
+
+	PORT=$((PORT + 1))
+	for name in "${!want[@]}"; do
+		before_v[$name]=$(counter tcp_authopt "$name" "$B")
+	done
+	ip netns exec "$B" "$XFER" -p "$PORT" -l 10.0.1.2 -k "$K4A" -n 0 -N "$n" \
+		> "$TMP/forged.server" 2>&1 &
+	spid=$!
+	sleep 1
+	ip netns exec "$A" "$XFER" -p "$PORT" -c 10.0.1.2 -k "$K4B" -n "$n" -N 0 \
+		-t 300000 > "$TMP/forged.client" 2>&1 &
+	ip netns exec "$A" /usr/bin/python3 "$(dirname "$0")/inject.py" veth-a "$PORT" 1 3 |
+		sed 's/^/# inject: /'
+	wait %2 || rc=1
+	wait "$spid" || rc=1
+	sed 's/^/# server: /' "$TMP/forged.server"
+	sed 's/^/# client: /' "$TMP/forged.client"
+	[ $rc -eq 0 ] || fail "transfer did not survive the forged segments" || return
+	for name in "${!want[@]}"; do
+		after=$(counter tcp_authopt "$name" "$B")
+		log "$name: $((after - before_v[$name])) dropped"
+		[ $((after - before_v[$name])) -ge $((want[$name] * 3)) ] ||
+			fail "$name grew by $((after - before_v[$name])), expected >= $((want[$name] * 3))" ||
+			return
+	done
+}
+
+# At MTU 1500 the MSS leaves room for the option: no segment on the wire
+# is larger than the MTU, and nothing is retransmitted. Both directions
+# carry data, so the accepted socket's first segments are checked too.
+case_mtu_room() {
+	local rc=0 n=$((1 << 20)) max retrans0 retrans1
+
+	ip -n "$A" link set veth-a mtu 1500
+	ip -n "$B" link set veth-b mtu 1500
+	retrans0=$(ip netns exec "$A" nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ { print $2 }')
+	capture_start mtu || rc=1
+	[ $rc -eq 0 ] && { xfer mtu "-l 10.0.1.2 -k $K4A -n $n" "-c 10.0.1.2 -k $K4B -n $n" || rc=1; }
+	capture_stop mtu || rc=1
+	retrans1=$(ip netns exec "$A" nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ { print $2 }')
+	ip -n "$A" link set veth-a mtu "$MTU"
+	ip -n "$B" link set veth-b mtu "$MTU"
+	[ $rc -eq 0 ] || return 1
+	max=$(tcpdump -r "$TMP/mtu.pcap" -nn -v 2>/dev/null |
+	      sed -n 's/.*, length \([0-9]*\)).*/\1/p' | sort -n | tail -n 1)
+	log "largest IP packet: $max bytes; client retransmissions: $((retrans1 - retrans0))"
+	[ -n "$max" ] && [ "$max" -le 1500 ] || fail "a segment exceeded the MTU" || return
+	[ $((retrans1 - retrans0)) -eq 0 ] || fail "segments were retransmitted" || return
+	/usr/bin/python3 "$VERIFY" "$TMP/mtu.pcap" "$PORT" -k "$K4A" --min 500
+}
+
 errno_of() {
 	/usr/bin/python3 -c "import errno; print(errno.$1)"
 }
 
 CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
-no_key_untouched rollover connect_no_key"
+no_key_untouched rollover connect_no_key forged mtu_room"
 [ $# -gt 0 ] && CASES="$*"
 
 setup || { echo "# setup failed"; exit $KSFT_FAIL; }

@@ -10,14 +10,21 @@
  * KeyIDs it carried, so the SYN-ACK uses the key the peer asked for
  * (RFC 5925 section 7.5.1) and the new socket starts with it.
  *
- * Entries are few (handshakes in flight), kept in arrival order and
- * expire after TCP_AUTHOPT_HS_LIFETIME; the list is bounded.
+ * The other end of a connection parks here too: a socket that goes to
+ * TIME_WAIT leaves its keys, ISNs and SNEs, so that the ACKs and RSTs the
+ * kernel sends for it from its control socket are signed and segments
+ * arriving for it are verified until TIME_WAIT ends.
+ *
+ * Entries are few (handshakes in flight, TIME_WAIT connections), kept in
+ * arrival order and expire after their lifetime; the list is bounded.
  */
 
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <net/inet_hashtables.h>
+#include <net/inet6_hashtables.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
@@ -28,7 +35,9 @@
 enum {
 	/* How long an accepted socket may take to send or receive first */
 	TCP_AUTHOPT_HS_LIFETIME = 600 * HZ,
-	/* Most handshakes parked at once; the oldest goes first */
+	/* TIME_WAIT lasts TCP_TIMEWAIT_LEN; keep keys a little longer */
+	TCP_AUTHOPT_TW_LIFETIME = TCP_TIMEWAIT_LEN + 10 * HZ,
+	/* Most entries parked at once; the oldest goes first */
 	TCP_AUTHOPT_HS_MAX = 4096,
 };
 
@@ -55,7 +64,9 @@ struct tcp_authopt_tuple {
  * @t: the connection
  * @keyid: KeyID of the peer's SYN
  * @rnextkeyid: RNextKeyID of the peer's SYN
- * @info: keys for the accepted socket, once the final ACK verified
+ * @info: keys for the accepted socket, once the final ACK verified; or
+ *	the keys of a connection in TIME_WAIT
+ * @timewait: @info belongs to a TIME_WAIT connection (freed after RCU)
  * @expires: jiffies after which the entry is dropped
  */
 struct tcp_authopt_hs {
@@ -65,6 +76,7 @@ struct tcp_authopt_hs {
 	u8 keyid;
 	u8 rnextkeyid;
 	struct tcp_authopt_info *info;
+	bool timewait;
 	unsigned long expires;
 };
 
@@ -137,7 +149,9 @@ static void tcp_authopt_hs_free(struct tcp_authopt_hs *hs)
 {
 	list_del(&hs->list);
 	tcp_authopt_hs_count--;
-	if (hs->info)
+	if (hs->info && hs->timewait)
+		tcp_authopt_info_free_deferred(hs->info);
+	else if (hs->info)
 		tcp_authopt_info_free(hs->info);
 	kfree(hs);
 }
@@ -174,6 +188,11 @@ static struct tcp_authopt_hs *tcp_authopt_hs_get(const struct net *net,
 
 	tcp_authopt_hs_gc();
 	hs = tcp_authopt_hs_find(net, t);
+	if (hs && hs->timewait) {
+		/* The tuple is reused: the TIME_WAIT entry goes. */
+		tcp_authopt_hs_free(hs);
+		hs = NULL;
+	}
 	if (!hs) {
 		hs = kzalloc(sizeof(*hs), GFP_ATOMIC);
 		if (!hs)
@@ -354,7 +373,7 @@ struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
 	tcp_authopt_tuple_sk(sk, &t);
 	spin_lock_bh(&tcp_authopt_hs_lock);
 	hs = tcp_authopt_hs_find(sock_net(sk), &t);
-	if (hs && hs->info) {
+	if (hs && hs->info && !hs->timewait) {
 		swap(info, hs->info);
 		tcp_authopt_hs_free(hs);
 	}
@@ -367,6 +386,88 @@ struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
 		atomic_add(sizeof(*key), &sk->sk_omem_alloc);
 	tcp_authopt_info_set_isns(info, info->snd_isn, info->rcv_isn, true);
 	return tcp_authopt_info_insert(info);
+}
+
+/**
+ * tcp_authopt_hs_park_timewait() - keep a closing socket's keys for TIME_WAIT
+ * @sk: a socket being destroyed
+ * @info: its TCP-AO state, already unlinked from it
+ *
+ * Return: true if the connection is in TIME_WAIT and @info was parked.
+ */
+bool tcp_authopt_hs_park_timewait(struct sock *sk, struct tcp_authopt_info *info)
+{
+	struct inet_hashinfo *hinfo = sock_net(sk)->ipv4.tcp_death_row.hashinfo;
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+	struct sock *tw = NULL;
+
+	tcp_authopt_tuple_sk(sk, &t);
+	rcu_read_lock();
+	if (t.family == AF_INET)
+		tw = __inet_lookup_established(sock_net(sk), hinfo,
+					       t.raddr.s6_addr32[0], t.rport,
+					       t.laddr.s6_addr32[0],
+					       ntohs(t.lport), 0, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		tw = __inet6_lookup_established(sock_net(sk), hinfo, &t.raddr,
+						t.rport, &t.laddr,
+						ntohs(t.lport), 0, 0);
+#endif
+	rcu_read_unlock();
+	if (!tw)
+		return false;
+	if (tw->sk_state != TCP_TIME_WAIT) {
+		sock_gen_put(tw);
+		return false;
+	}
+	sock_gen_put(tw);
+
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_get(sock_net(sk), &t);
+	if (hs) {
+		if (hs->info)
+			tcp_authopt_info_free(hs->info);
+		info->sk = NULL;
+		hs->info = info;
+		hs->timewait = true;
+		hs->expires = jiffies + TCP_AUTHOPT_TW_LIFETIME;
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	return hs;
+}
+
+/**
+ * tcp_authopt_hs_timewait() - keys of a TIME_WAIT connection
+ * @net: namespace
+ * @skb: a segment of it
+ * @output: @skb is sent by this host (else received)
+ *
+ * Context: RCU read side; the info stays valid until it ends.
+ * Return: the parked info, or NULL.
+ */
+struct tcp_authopt_info *tcp_authopt_hs_timewait(struct net *net,
+						 const struct sk_buff *skb,
+						 bool output)
+{
+	struct tcp_authopt_info *info = NULL;
+	struct tcp_authopt_tuple t;
+	struct tcp_authopt_hs *hs;
+
+	if (list_empty(&tcp_authopt_hs_list))
+		return NULL;
+	tcp_authopt_tuple_skb(skb, &t);
+	if (output) {
+		swap(t.laddr, t.raddr);
+		swap(t.lport, t.rport);
+	}
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_find(net, &t);
+	if (hs && hs->timewait)
+		info = hs->info;
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	return info;
 }
 
 void tcp_authopt_hs_exit(void)

@@ -18,6 +18,10 @@ void tcp_authopt_hs_complete(struct net *net, const struct sk_buff *skb,
 			     struct tcp_authopt_info *linfo, int l3index,
 			     u32 snd_isn, u32 rcv_isn, u8 keyid, u8 rnextkeyid);
 struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk);
+bool tcp_authopt_hs_park_timewait(struct sock *sk, struct tcp_authopt_info *info);
+struct tcp_authopt_info *tcp_authopt_hs_timewait(struct net *net,
+						 const struct sk_buff *skb,
+						 bool output);
 void tcp_authopt_hs_exit(void);
 
 #endif /* _TCP_AUTHOPT_HANDSHAKE_H */

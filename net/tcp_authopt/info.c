@@ -15,6 +15,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "handshake.h"
 #include "info.h"
 
 static const struct rhashtable_params tcp_authopt_info_params = {
@@ -183,11 +184,29 @@ void tcp_authopt_info_destroy(struct sock *sk)
 	if (rhashtable_remove_fast(&tcp_authopt_infos, &info->node,
 				   tcp_authopt_info_params))
 		return;
+	hlist_for_each_entry(key, &info->keys, node)
+		atomic_sub(sizeof(*key), &sk->sk_omem_alloc);
+	/* A connection going on in TIME_WAIT keeps its keys there. */
+	if (tcp_authopt_isns_known(info) && tcp_authopt_hs_park_timewait(sk, info)) {
+		module_put(THIS_MODULE);
+		return;
+	}
 	hlist_for_each_entry_safe(key, n, &info->keys, node) {
 		hlist_del_rcu(&key->node);
 		tcp_authopt_key_free(key);
 	}
 	call_rcu(&info->rcu, tcp_authopt_info_free_rcu);
+}
+
+static void tcp_authopt_info_free_unlinked_rcu(struct rcu_head *head)
+{
+	tcp_authopt_info_free(container_of(head, struct tcp_authopt_info, rcu));
+}
+
+/* Free an info that was parked (no module reference) after readers. */
+void tcp_authopt_info_free_deferred(struct tcp_authopt_info *info)
+{
+	call_rcu(&info->rcu, tcp_authopt_info_free_unlinked_rcu);
 }
 
 /* Peer address of a socket; v4-mapped IPv6 peers are given as AF_INET. */

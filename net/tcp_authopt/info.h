@@ -109,6 +109,7 @@ struct tcp_authopt_info *tcp_authopt_info_lookup(const struct sock *sk);
 struct tcp_authopt_info *tcp_authopt_info_get_or_create(struct sock *sk);
 struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk, gfp_t gfp);
 void tcp_authopt_info_free(struct tcp_authopt_info *info);
+void tcp_authopt_info_free_deferred(struct tcp_authopt_info *info);
 struct tcp_authopt_info *tcp_authopt_info_insert(struct tcp_authopt_info *info);
 void tcp_authopt_info_destroy(struct sock *sk);
 bool tcp_authopt_info_any(void);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Verification on input (RFC 5925 section 7.3). At LOCAL_IN, before TCP
+ * Verification on input (RFC 5925 section 7.3), and ICMP filtering (section
+ * 7.8). At LOCAL_IN, before TCP
  * sees a segment, its socket is looked up; when the socket (or, for a
  * handshake, its listener) has a key for the peer, the segment must carry
  * TCP-AO with a known KeyID and a MAC that verifies, or it is dropped and
@@ -8,6 +9,8 @@
  */
 
 #include <crypto/algapi.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/inet_hashtables.h>
@@ -236,11 +239,12 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	struct tcp_authopt_info *info;
 	struct tcp_authopt_key *key;
 	struct sock *sk = rx->sk;
-	bool full = false;
+	bool full = false, timewait = false;
 
-	if (sk->sk_state == TCP_TIME_WAIT)
-		return NF_ACCEPT;
-	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		info = tcp_authopt_hs_timewait(rx->net, rx->skb, false);
+		timewait = true;
+	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
 		req = inet_reqsk(sk);
 		info = tcp_authopt_info_lookup(req->rsk_listener);
 	} else if (sk->sk_state == TCP_LISTEN) {
@@ -278,7 +282,7 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 				    TCP_AUTHOPT_CNT_KEY_NOT_FOUND);
 		return NF_DROP;
 	}
-	if (!tcp_authopt_rx_verify(rx, info, key, req, full)) {
+	if (!tcp_authopt_rx_verify(rx, info, key, req, full || timewait)) {
 		atomic64_inc(&key->pkt_bad);
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_BAD,
 				    TCP_AUTHOPT_CNT_BAD);
@@ -287,7 +291,7 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	atomic64_inc(&key->pkt_good);
 	tcp_authopt_inc_stats(rx->net, TCP_AUTHOPT_MIB_GOOD);
 	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
-	if (!full)
+	if (!full && !timewait)
 		tcp_authopt_rx_handshake_done(rx, info, req);
 	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
 		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
@@ -295,6 +299,88 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	if (full)
 		tcp_authopt_rx_rnext(rx, info);
 	return NF_ACCEPT;
+}
+
+/*
+ * RFC 5925 section 7.8: ICMP hard errors (IPv4 protocol, port unreachable
+ * and fragmentation needed; IPv6 administratively prohibited and port
+ * unreachable) for a TCP-AO connection are ignored, and counted, unless
+ * its owner set accept_icmps. @inner is the offset of the quoted IP header.
+ */
+static unsigned int tcp_authopt_icmp(struct net *net, struct sk_buff *skb,
+				     unsigned int inner)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	struct tcp_authopt_info *info;
+	unsigned int ret = NF_ACCEPT, thoff;
+	const struct tcphdr *th;
+	struct sock *sk = NULL;
+
+	if (ip_hdr(skb)->version == 4) {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, inner + sizeof(*iph)))
+			return NF_ACCEPT;
+		iph = (const struct iphdr *)(skb->data + inner);
+		thoff = inner + iph->ihl * 4;
+		if (iph->protocol != IPPROTO_TCP || !pskb_may_pull(skb, thoff + 8))
+			return NF_ACCEPT;
+		iph = (const struct iphdr *)(skb->data + inner);
+		th = (const struct tcphdr *)(skb->data + thoff);
+		sk = __inet_lookup_established(net, hinfo, iph->daddr, th->dest,
+					       iph->saddr, ntohs(th->source),
+					       inet_iif(skb), inet_sdif(skb));
+	} else {
+#if IS_ENABLED(CONFIG_IPV6)
+		const struct ipv6hdr *ip6h;
+
+		thoff = inner + sizeof(*ip6h);
+		if (!pskb_may_pull(skb, thoff + 8))
+			return NF_ACCEPT;
+		ip6h = (const struct ipv6hdr *)(skb->data + inner);
+		if (ip6h->nexthdr != IPPROTO_TCP)
+			return NF_ACCEPT;
+		th = (const struct tcphdr *)(skb->data + thoff);
+		sk = __inet6_lookup_established(net, hinfo, &ip6h->daddr, th->dest,
+						&ip6h->saddr, ntohs(th->source),
+						inet6_iif(skb), inet6_sdif(skb));
+#endif
+	}
+	if (!sk)
+		return NF_ACCEPT;
+	if (sk_fullsock(sk) &&
+	    !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_LISTEN))) {
+		info = tcp_authopt_info_lookup(sk);
+		if (info && !READ_ONCE(info->accept_icmps)) {
+			tcp_authopt_inc_stats(net, TCP_AUTHOPT_MIB_DROPPED_ICMPS);
+			tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_DROPPED_ICMP);
+			ret = NF_DROP;
+		}
+	}
+	sock_gen_put(sk);
+	return ret;
+}
+
+static unsigned int tcp_authopt_input_icmp(struct net *net, struct sk_buff *skb,
+					   unsigned int off)
+{
+	unsigned int ret = NF_ACCEPT;
+	u8 type, code;
+
+	if (!pskb_may_pull(skb, off + 8))
+		return NF_ACCEPT;
+	type = skb->data[off];
+	code = skb->data[off + 1];
+	rcu_read_lock();
+	if (ip_hdr(skb)->version == 4 && type == ICMP_DEST_UNREACH &&
+	    (code == ICMP_PROT_UNREACH || code == ICMP_PORT_UNREACH ||
+	     code == ICMP_FRAG_NEEDED))
+		ret = tcp_authopt_icmp(net, skb, off + 8);
+	else if (ip_hdr(skb)->version == 6 && type == ICMPV6_DEST_UNREACH &&
+		 (code == ICMPV6_ADM_PROHIBITED || code == ICMPV6_PORT_UNREACH))
+		ret = tcp_authopt_icmp(net, skb, off + 8);
+	rcu_read_unlock();
+	return ret;
 }
 
 /**
@@ -317,14 +403,21 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 	if (!tcp_authopt_info_any())
 		return NF_ACCEPT;
 	if (ip_hdr(skb)->version == 4) {
-		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
-		    ip_is_fragment(ip_hdr(skb)))
+		if (ip_is_fragment(ip_hdr(skb)))
+			return NF_ACCEPT;
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			return tcp_authopt_input_icmp(state->net, skb, ip_hdrlen(skb));
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
 			return NF_ACCEPT;
 		thoff = ip_hdrlen(skb);
 	} else {
 		nexthdr = ipv6_hdr(skb)->nexthdr;
 		err = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr, &frag);
-		if (err < 0 || nexthdr != IPPROTO_TCP || frag)
+		if (err < 0 || frag)
+			return NF_ACCEPT;
+		if (nexthdr == IPPROTO_ICMPV6)
+			return tcp_authopt_input_icmp(state->net, skb, err);
+		if (nexthdr != IPPROTO_TCP)
 			return NF_ACCEPT;
 		thoff = err;
 	}

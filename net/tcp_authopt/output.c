@@ -356,6 +356,28 @@ static bool tcp_authopt_has_md5(const struct sk_buff *skb)
 	return false;
 }
 
+static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
+{
+	struct tcp_authopt_info *info;
+	struct tcp_authopt_sign s = {};
+	struct sockaddr_storage peer;
+
+	info = tcp_authopt_hs_timewait(sock_net(ctl), skb, true);
+	if (!info)
+		return 0;
+	tcp_authopt_skb_addr(skb, false, &peer);
+	s.key = rcu_dereference(info->current_key);
+	if (!s.key || !tcp_authopt_key_match_addr(s.key, (struct sockaddr *)&peer,
+						  s.key->l3index))
+		s.key = tcp_authopt_key_find_peer(info, (struct sockaddr *)&peer, -1, -1);
+	if (!s.key)
+		return 0;
+	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
+	s.traffic_key = s.key->send_key;
+	s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(tcp_hdr(skb)->seq));
+	return tcp_authopt_sign_skb(skb, &s);
+}
+
 /*
  * Sign one segment of a full socket or request socket. Return 0 when the
  * segment is signed or needs no signature, else an error: drop it.
@@ -371,6 +393,9 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 	u32 snd_isn, rcv_isn;
 	int l3index, err;
 
+	/* The control socket: an ACK or RST for a TIME_WAIT peer. */
+	if (sk->sk_state == TCP_CLOSE && !inet_sk(sk)->inet_sport)
+		return tcp_authopt_output_timewait(skb, sk);
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {
 		req = inet_reqsk(sk);
 		sk = req->rsk_listener;

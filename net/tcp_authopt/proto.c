@@ -69,6 +69,10 @@ static int tcp_authopt_proto_setsockopt(struct sock *sk, int level,
 	atomic_inc(&tcp_authopt_inflight);
 	if (tcp_authopt_optname(level, optname))
 		err = tcp_authopt_setsockopt(sk, optname, optval, optlen);
+	else if (level == SOL_TCP &&
+		 (optname == TCP_MD5SIG || optname == TCP_MD5SIG_EXT) &&
+		 tcp_authopt_md5_conflict(sk, optval, optlen))
+		err = -EKEYREJECTED;
 	else
 		err = tcp_authopt_ops(sk)->setsockopt(sk, level, optname,
 						      optval, optlen);

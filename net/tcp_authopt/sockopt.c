@@ -937,3 +937,63 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 		rcu_assign_pointer(info->rnext_key, first);
 	return 0;
 }
+
+/**
+ * tcp_authopt_md5_conflict() - whether a TCP-MD5 key may not be added
+ * @sk: the socket
+ * @optval: the TCP_MD5SIG or TCP_MD5SIG_EXT argument
+ * @optlen: its length
+ *
+ * A peer is never protected by both: adding an MD5 key is refused when
+ * TCP-AO is required on the socket or an AO key covers the address.
+ * Deleting MD5 keys (keylen 0) and malformed requests are left to TCP.
+ *
+ * Return: true to refuse with EKEYREJECTED.
+ */
+bool tcp_authopt_md5_conflict(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	struct tcp_authopt_info *info;
+	struct sockaddr_storage addr;
+	struct tcp_md5sig cmd;
+	bool conflict = false;
+	u8 prefix;
+
+	if (!tcp_authopt_info_any() || optlen < sizeof(cmd) ||
+	    copy_from_sockptr(&cmd, optval, sizeof(cmd)))
+		return false;
+	memzero_explicit(cmd.tcpm_key, sizeof(cmd.tcpm_key));
+	if (!cmd.tcpm_keylen)
+		return false;
+	memset(&addr, 0, sizeof(addr));
+	memcpy(&addr, &cmd.tcpm_addr, min(sizeof(addr), sizeof(cmd.tcpm_addr)));
+	if (addr.ss_family == AF_INET6 &&
+	    ipv6_addr_v4mapped(&((struct sockaddr_in6 *)&addr)->sin6_addr)) {
+		__be32 a = ((struct sockaddr_in6 *)&addr)->sin6_addr.s6_addr32[3];
+
+		memset(&addr, 0, sizeof(addr));
+		addr.ss_family = AF_INET;
+		((struct sockaddr_in *)&addr)->sin_addr.s_addr = a;
+	}
+	prefix = addr.ss_family == AF_INET ? 32 : 128;
+	if ((cmd.tcpm_flags & TCP_MD5SIG_FLAG_PREFIX) && cmd.tcpm_prefixlen <= prefix)
+		prefix = cmd.tcpm_prefixlen;
+
+	rcu_read_lock();
+	info = tcp_authopt_info_lookup(sk);
+	if (info) {
+		struct tcp_authopt_key *key;
+
+		conflict = READ_ONCE(info->ao_required);
+		hlist_for_each_entry_rcu(key, &info->keys, node) {
+			struct tcp_authopt_key probe = { .addr = addr, .prefix = prefix };
+
+			if (tcp_authopt_key_match_addr(key, (struct sockaddr *)&addr,
+						       key->l3index) ||
+			    tcp_authopt_key_match_addr(&probe, (struct sockaddr *)&key->addr, 0))
+				conflict = true;
+		}
+	}
+	rcu_read_unlock();
+	return conflict;
+}

@@ -13,6 +13,8 @@ int tcp_authopt_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 			   unsigned int optlen);
 int tcp_authopt_getsockopt(struct sock *sk, int optname, char __user *optval,
 			   int __user *optlen);
+bool tcp_authopt_md5_conflict(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen);
 int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			      int addr_len);
 

@@ -189,6 +189,30 @@ case_forged() {
 	done
 }
 
+# ICMP port unreachable for a TCP-AO connection is ignored and counted
+# (RFC 5925 section 7.8); the transfer completes.
+case_icmp_ignored() {
+	local before after spid rc=0 n=$((4 << 20))
+
+	PORT=$((PORT + 1))
+	before=$(counter tcp_authopt TCPAODroppedIcmps "$B")
+	ip netns exec "$B" "$XFER" -p "$PORT" -l 10.0.1.2 -k "$K4A" -n 0 -N "$n" \
+		> "$TMP/icmp.server" 2>&1 &
+	spid=$!
+	sleep 1
+	ip netns exec "$A" "$XFER" -p "$PORT" -c 10.0.1.2 -k "$K4B" -n "$n" -N 0 \
+		-t 300000 > "$TMP/icmp.client" 2>&1 &
+	ip netns exec "$A" /usr/bin/python3 "$(dirname "$0")/inject.py" veth-a "$PORT" 1 3 icmp |
+		sed 's/^/# inject: /'
+	wait %2 || rc=1
+	wait "$spid" || rc=1
+	sed 's/^/# server: /' "$TMP/icmp.server"
+	[ $rc -eq 0 ] || fail "transfer did not survive the ICMP errors" || return
+	after=$(counter tcp_authopt TCPAODroppedIcmps "$B")
+	expect_eq "TCPAODroppedIcmps growth" 3 $((after - before)) &&
+	grep -q "dropped_icmp=3" "$TMP/icmp.server" || fail "socket counter dropped_icmp is not 3"
+}
+
 # At MTU 1500 the MSS leaves room for the option: no segment on the wire
 # is larger than the MTU, and nothing is retransmitted. Both directions
 # carry data, so the accepted socket's first segments are checked too.
@@ -218,7 +242,7 @@ errno_of() {
 }
 
 CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
-no_key_untouched rollover connect_no_key forged mtu_room"
+no_key_untouched rollover connect_no_key forged icmp_ignored mtu_room"
 [ $# -gt 0 ] && CASES="$*"
 
 setup || { echo "# setup failed"; exit $KSFT_FAIL; }

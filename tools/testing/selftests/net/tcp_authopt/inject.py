@@ -5,11 +5,14 @@ numbers from one captured segment of the peer, then send, in window:
 a data segment with a wrong MAC, one without TCP-AO, one with an unknown
 KeyID, a RST without TCP-AO and a RST with a wrong MAC.
 
-usage: inject.py IFACE PEER_PORT KEYID COUNT"""
+With the word icmp as a fifth argument, send ICMP port unreachable
+errors quoting the peer's segment instead.
+
+usage: inject.py IFACE PEER_PORT KEYID COUNT [icmp]"""
 
 import sys
 
-from scapy.all import IP, TCP, conf, send, sniff
+from scapy.all import ICMP, IP, TCP, conf, send, sniff
 
 iface, port, keyid, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 conf.verb = 0
@@ -26,6 +29,13 @@ base = dict(sport=p[TCP].dport, dport=port, seq=seq, ack=ack, window=1024)
 def ao(kid, mac=b"\xa5" * 12):
     return [(29, bytes([kid, kid]) + mac)]
 
+
+if len(sys.argv) > 5 and sys.argv[5] == "icmp":
+    quote = IP(src=p[IP].src, dst=p[IP].dst) / TCP(sport=port, dport=p[TCP].dport,
+                                                   seq=p[TCP].seq, flags="A")
+    send(ip / ICMP(type=3, code=3) / bytes(quote)[:28], count=count)
+    print(f"sent {count} x icmp port unreachable")
+    sys.exit(0)
 
 forged = {
     "bad_mac": TCP(flags="PA", options=ao(keyid), **base) / b"forged data",

@@ -46,8 +46,46 @@ test_debugfs_rerun() {
 	expect_eq TCPAOSelfTestPass $((2 * VECTORS)) "$(counter tcp_authopt TCPAOSelfTestPass)"
 }
 
-tap_plan 3
+# A socket with a TCP-AO key holds the module: rmmod is refused until the
+# socket is closed, then succeeds.
+test_unload_refused_while_in_use() {
+	local rc
+
+	module_reload tcp_authopt || return 1
+	/usr/bin/python3 - <<'PY' &
+import socket, struct, time
+s = socket.socket()
+k = bytearray(288)
+struct.pack_into("=H", k, 0, socket.AF_INET)
+k[4:8] = socket.inet_aton("10.9.9.9")
+k[128:128 + 10] = b"hmac(sha1)"
+k[202], k[203], k[204], k[207] = 32, 1, 1, 6
+k[208:214] = b"secret"
+s.setsockopt(socket.IPPROTO_TCP, 38, bytes(k))
+open("/tmp/ao-socket-ready", "w").close()
+time.sleep(4)
+s.close()
+PY
+	for _ in $(seq 50); do
+		[ -e /tmp/ao-socket-ready ] && break
+		sleep 0.2
+	done
+	rmmod tcp_authopt 2>/dev/null
+	rc=$?
+	wait
+	rm -f /tmp/ao-socket-ready
+	[ $rc -ne 0 ] || fail "rmmod succeeded while a socket had a TCP-AO key" || return
+	for _ in $(seq 10); do
+		rmmod tcp_authopt 2>/dev/null && break
+		sleep 0.5
+	done
+	! module_loaded tcp_authopt || fail "rmmod still refused after the socket closed" || return
+	module_reload tcp_authopt
+}
+
+tap_plan 4
 run_test load_selftest test_load_selftest
 run_test load_without_selftest test_load_without_selftest
 run_test debugfs_rerun test_debugfs_rerun
+run_test unload_refused_while_in_use test_unload_refused_while_in_use
 tap_finish

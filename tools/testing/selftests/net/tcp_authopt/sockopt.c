@@ -347,4 +347,30 @@ TEST_F(ao, other_options_untouched)
 	EXPECT_EQ(ENOPROTOOPT, errno);
 }
 
+TEST_F(ao, md5_conflicts)
+{
+	struct tcp_md5sig md5 = {};
+	struct tcp_ao_add k = self->key;
+	struct tcp_ao_info_opt i = {};
+
+	/* An AO key for the peer: an MD5 key for it is refused. */
+	ASSERT_EQ(0, add(self->fd, &self->key));
+	memcpy(&md5.tcpm_addr, &self->key.addr, sizeof(md5.tcpm_addr));
+	md5.tcpm_keylen = 6;
+	memcpy(md5.tcpm_key, "secret", 6);
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)));
+	EXPECT_EQ(EKEYREJECTED, errno);
+	/* Another peer may use MD5 on the same (listening-to-be) socket... */
+	set_addr(variant->family, variant->family == AF_INET ? "10.0.9.9" : "fd00::99",
+		 &md5.tcpm_addr, 0);
+	ASSERT_EQ(0, setsockopt(self->fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)));
+	/* ...but then no AO key for it, and no ao_required. */
+	set_addr(variant->family, variant->family == AF_INET ? "10.0.9.9" : "fd00::99",
+		 &k.addr, 0);
+	k.sndid = k.rcvid = 9;
+	EXPECT_EQ(-EKEYREJECTED, add(self->fd, &k));
+	i.ao_required = 1;
+	EXPECT_EQ(-EKEYREJECTED, set_info(self->fd, &i));
+}
+
 TEST_HARNESS_MAIN

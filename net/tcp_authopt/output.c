@@ -302,7 +302,9 @@ static struct tcp_authopt_key *tcp_authopt_send_key(struct tcp_authopt_info *inf
 
 /*
  * RFC 5925 section 7.5.1: answer a SYN with the key its RNextKeyID asks
- * for, and ask for the key it was sent with.
+ * for, and ask for the key it was sent with. A signed SYN that asks for a
+ * key we do not have gets no SYN-ACK (-ENOKEY), as upstream does; an
+ * unsigned SYN from a peer we have a key for never got this far.
  */
 static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *info,
 						      struct request_sock *req,
@@ -325,7 +327,7 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 			return key;
 		}
 	}
-	return NULL;
+	return ERR_PTR(-ENOKEY);
 }
 
 static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
@@ -413,6 +415,8 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 					       l3index, &s.rnextkeyid);
 	else
 		s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
+	if (IS_ERR(s.key))
+		return PTR_ERR(s.key);
 	if (!s.key || tcp_authopt_has_md5(skb))
 		return 0;
 	if (!req)
@@ -444,11 +448,12 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 }
 
 /*
- * A segment sized before its socket made room for TCP-AO (an accepted
- * socket's first data) would outgrow the MTU once signed: mark it for GSO
- * at a size that leaves room, and let it be segmented. Return true if so.
+ * Segments sized before their socket made room for TCP-AO (an accepted
+ * socket's first data, perhaps as one GSO packet) would outgrow the MTU
+ * once signed: give them a GSO size that leaves room for the largest
+ * option block and let GSO cut them. Return true to segment @skb.
  */
-static bool tcp_authopt_make_gso(struct sk_buff *skb)
+static bool tcp_authopt_fit_gso(struct sk_buff *skb)
 {
 	/* Worst case: headers with all 40 option bytes in use. */
 	unsigned int maxhdr = skb_transport_offset(skb) + sizeof(struct tcphdr) +
@@ -456,14 +461,24 @@ static bool tcp_authopt_make_gso(struct sk_buff *skb)
 	unsigned int payload = skb->len - skb_transport_offset(skb) -
 			       tcp_hdrlen(skb);
 	struct dst_entry *dst = skb_dst(skb);
-	unsigned int mtu;
+	unsigned int mtu, size;
 
 	if (!dst || !payload || skb->ip_summed != CHECKSUM_PARTIAL)
-		return false;
+		return skb_is_gso(skb);
 	mtu = dst_mtu(dst);
-	if (maxhdr + payload <= mtu || maxhdr >= mtu)
+	if (maxhdr >= mtu)
+		return skb_is_gso(skb);
+	size = mtu - maxhdr;
+	if (skb_is_gso(skb)) {
+		if (skb_shinfo(skb)->gso_size > size) {
+			skb_shinfo(skb)->gso_size = size;
+			skb_shinfo(skb)->gso_segs = 0;
+		}
+		return true;
+	}
+	if (maxhdr + payload <= mtu)
 		return false;
-	skb_shinfo(skb)->gso_size = mtu - maxhdr;
+	skb_shinfo(skb)->gso_size = size;
 	skb_shinfo(skb)->gso_type = ip_hdr(skb)->version == 4 ? SKB_GSO_TCPV4 :
 								SKB_GSO_TCPV6;
 	skb_shinfo(skb)->gso_segs = 0;
@@ -519,10 +534,15 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	rcu_read_lock();
-	if (skb_is_gso(skb) || tcp_authopt_make_gso(skb))
+	/* Sockets without TCP-AO state go untouched, GSO and all. */
+	if (sk_fullsock(sk) && sk->sk_state != TCP_CLOSE &&
+	    !tcp_authopt_sk_info(sk))
+		goto out;
+	if (tcp_authopt_fit_gso(skb))
 		ret = tcp_authopt_output_gso(skb, sk, state);
 	else if (tcp_authopt_output_one(skb, sk))
 		ret = NF_DROP;
+out:
 	rcu_read_unlock();
 	return ret;
 }

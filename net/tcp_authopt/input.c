@@ -191,25 +191,6 @@ out:
 	return ok;
 }
 
-static bool tcp_authopt_rx_has_md5(const struct tcphdr *th)
-{
-	const u8 *p = (const u8 *)(th + 1);
-	unsigned int len = th->doff * 4 - sizeof(*th), i = 0;
-
-	while (i < len && p[i] != TCPOPT_EOL) {
-		if (p[i] == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (p[i] == TCPOPT_MD5SIG)
-			return true;
-		if (i + 1 >= len || p[i + 1] < 2)
-			return false;
-		i += p[i + 1];
-	}
-	return false;
-}
-
 /* A listener's handshake went one step further: note what it needs. */
 static void tcp_authopt_rx_handshake_done(struct tcp_authopt_rx *rx,
 					  struct tcp_authopt_info *linfo,
@@ -270,7 +251,7 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 		return NF_DROP;
 	}
 	/* RFC 5925 section 7.3: never both TCP-AO and TCP-MD5. */
-	if (tcp_authopt_rx_has_md5(rx->th)) {
+	if (tcp_authopt_has_md5((const u8 *)rx->th, rx->th->doff * 4)) {
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_BAD,
 				    TCP_AUTHOPT_CNT_BAD);
 		return NF_DROP;

@@ -52,3 +52,29 @@ int tcp_authopt_parse(const u8 *th, unsigned int thlen,
 	}
 	return found ? 0 : -ENOENT;
 }
+
+/**
+ * tcp_authopt_has_md5() - whether a TCP header carries TCP-MD5
+ * @th: the TCP header, @thlen bytes including options
+ * @thlen: header length from the data offset field
+ *
+ * RFC 5925 section 7.3: a segment must never carry both TCP-MD5 and
+ * TCP-AO; a peer protected by one is never given the other.
+ */
+bool tcp_authopt_has_md5(const u8 *th, unsigned int thlen)
+{
+	unsigned int off = sizeof(struct tcphdr);
+
+	while (off < thlen && th[off] != TCPOPT_EOL) {
+		if (th[off] == TCPOPT_NOP) {
+			off++;
+			continue;
+		}
+		if (th[off] == TCPOPT_MD5SIG)
+			return true;
+		if (off + 1 >= thlen || th[off + 1] < 2)
+			return false;
+		off += th[off + 1];
+	}
+	return false;
+}

@@ -23,5 +23,6 @@ struct tcp_authopt_opt {
 
 int tcp_authopt_parse(const u8 *th, unsigned int thlen,
 		      struct tcp_authopt_opt *opt);
+bool tcp_authopt_has_md5(const u8 *th, unsigned int thlen);
 
 #endif /* _TCP_AUTHOPT_OPTION_H */

@@ -338,26 +338,6 @@ static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
 	return rnext ? rnext->rcvid : key->rcvid;
 }
 
-static bool tcp_authopt_has_md5(const struct sk_buff *skb)
-{
-	const u8 *opts = (const u8 *)tcp_hdr(skb) + sizeof(struct tcphdr);
-	unsigned int len = tcp_hdr(skb)->doff * 4 - sizeof(struct tcphdr);
-	unsigned int i = 0;
-
-	while (i < len && opts[i] != TCPOPT_EOL) {
-		if (opts[i] == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (opts[i] == TCPOPT_MD5SIG)
-			return true;
-		if (i + 1 >= len || opts[i + 1] < 2)
-			return false;
-		i += opts[i + 1];
-	}
-	return false;
-}
-
 static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
 {
 	struct tcp_authopt_info *info;
@@ -417,7 +397,7 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
 	if (IS_ERR(s.key))
 		return PTR_ERR(s.key);
-	if (!s.key || tcp_authopt_has_md5(skb))
+	if (!s.key || tcp_authopt_has_md5((const u8 *)th, th->doff * 4))
 		return 0;
 	if (!req)
 		s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);

@@ -368,24 +368,28 @@ struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
 	struct tcp_authopt_tuple t;
 	struct tcp_authopt_hs *hs;
 
+	/* The claim is linked before its entry goes, under the lock: a CPU
+	 * that finds neither looks the table up again.
+	 */
 	if (list_empty(&tcp_authopt_hs_list))
-		return NULL;
+		return tcp_authopt_info_lookup(sk);
 	tcp_authopt_tuple_sk(sk, &t);
 	spin_lock_bh(&tcp_authopt_hs_lock);
 	hs = tcp_authopt_hs_find(sock_net(sk), &t);
-	if (hs && hs->info && !hs->timewait) {
-		swap(info, hs->info);
-		tcp_authopt_hs_free(hs);
+	if (!hs || !hs->info || hs->timewait) {
+		info = tcp_authopt_info_lookup(sk);
+		goto out;
 	}
-	spin_unlock_bh(&tcp_authopt_hs_lock);
-	if (!info)
-		return NULL;
-
+	swap(info, hs->info);
 	info->sk = sk;
 	hlist_for_each_entry(key, &info->keys, node)
 		atomic_add(sizeof(*key), &sk->sk_omem_alloc);
 	tcp_authopt_info_set_isns(info, info->snd_isn, info->rcv_isn, true);
-	return tcp_authopt_info_insert(info);
+	info = tcp_authopt_info_insert(info);
+	tcp_authopt_hs_free(hs);
+out:
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	return info;
 }
 
 /**

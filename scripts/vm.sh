@@ -98,6 +98,11 @@ APPEND="console=ttyS0,115200 panic=-1 oops=panic panic_on_warn=1"
 APPEND="$APPEND slub_debug=FZPU softlockup_panic=1 random.trust_cpu=on"
 APPEND="$APPEND kr.top=$TOP kr.run=$RUN"
 
+# The machine has two cores and each guest uses both: guests from several
+# checkouts (worktrees, CI clones) take turns instead of starving each other.
+exec 9> /tmp/keyroll-guest.lock
+flock 9
+
 rc=0
 timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp 2 -m 2048 \

@@ -11,6 +11,7 @@
 #   make check           deps (when missing), build, lint, all guest tests
 #   make lint            checkpatch --strict and sparse, zero warnings
 #   make demo            boot a guest and show the suite at work
+#   make bench           benchmarks against in-tree/plain TCP, one boot per kernel
 #   make dkms-check      dkms build against every target kernel's headers
 #   make clean
 
@@ -20,7 +21,7 @@ export KR_CACHE ?= /var/cache/keyroll
 KVERS := $(if $(KVER),$(KVER),$(shell $(TOP)/scripts/kernels.sh))
 SELFTEST_DIRS := $(wildcard tools/testing/selftests/net/*/Makefile)
 
-.PHONY: all modules tools selftests deps lint check demo dkms-check clean \
+.PHONY: all modules tools selftests deps lint check demo bench dkms-check clean \
 	FORCE
 
 all: modules tools selftests
@@ -58,6 +59,11 @@ demo:
 	@$(TOP)/scripts/deps.sh --check || $(TOP)/scripts/deps.sh
 	@$(MAKE) -s all
 	@$(TOP)/scripts/demo.sh $(KVERS)
+
+bench:
+	@$(TOP)/scripts/deps.sh --check || $(TOP)/scripts/deps.sh
+	@$(MAKE) -s all
+	@$(TOP)/scripts/bench.sh $(KVERS)
 
 dkms-check:
 	@$(TOP)/scripts/dkms-check.sh $(KVERS)

@@ -283,24 +283,29 @@ static struct tcp_authopt_info *tcp_authopt_hs_build(struct tcp_authopt_info *li
 {
 	struct tcp_authopt_key *key, *copy, *cur = NULL, *rnext = NULL, *first = NULL;
 	struct tcp_authopt_info *info;
+	struct hlist_head *heads[2];
+	int i, n;
 
 	info = tcp_authopt_info_alloc(NULL, GFP_ATOMIC);
 	if (!info)
 		return NULL;
 	info->ao_required = READ_ONCE(linfo->ao_required);
 	info->accept_icmps = READ_ONCE(linfo->accept_icmps);
-	hlist_for_each_entry_rcu(key, &linfo->keys, node) {
-		if (!tcp_authopt_key_match_addr(key, peer, l3index))
-			continue;
-		copy = tcp_authopt_hs_copy_key(key);
-		if (!copy)
-			continue;
-		hlist_add_head(&copy->node, &info->keys);
-		first = copy;
-		if (copy->sndid == rnextkeyid && !cur)
-			cur = copy;
-		if (copy->rcvid == keyid && !rnext)
-			rnext = copy;
+	n = tcp_authopt_peer_lists(linfo, peer, heads);
+	for (i = 0; i < n; i++) {
+		hlist_for_each_entry_rcu(key, heads[i], pnode) {
+			if (!tcp_authopt_key_match_addr(key, peer, l3index))
+				continue;
+			copy = tcp_authopt_hs_copy_key(key);
+			if (!copy)
+				continue;
+			tcp_authopt_key_link(info, copy, GFP_ATOMIC);
+			first = copy;
+			if (copy->sndid == rnextkeyid && !cur)
+				cur = copy;
+			if (copy->rcvid == keyid && !rnext)
+				rnext = copy;
+		}
 	}
 	if (!first) {
 		tcp_authopt_info_free(info);

@@ -8,6 +8,8 @@
  * Accepted sockets get theirs from handshake.c.
  */
 
+#include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -78,6 +80,7 @@ struct tcp_authopt_info *tcp_authopt_info_alloc(struct sock *sk, gfp_t gfp)
 		return NULL;
 	info->sk = sk;
 	INIT_HLIST_HEAD(&info->keys);
+	INIT_HLIST_HEAD(&info->unhashed);
 	spin_lock_init(&info->lock);
 	atomic_inc(&tcp_authopt_ninfos);
 	return info;
@@ -94,6 +97,7 @@ void tcp_authopt_info_free(struct tcp_authopt_info *info)
 
 	hlist_for_each_entry_safe(key, n, &info->keys, node)
 		kfree_sensitive(key);
+	kfree(rcu_access_pointer(info->index));
 	kfree(info);
 	atomic_dec(&tcp_authopt_ninfos);
 }
@@ -251,15 +255,131 @@ bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
 {
 	if ((key->keyflags & TCP_AO_KEYF_IFINDEX) && key->l3index != l3index)
 		return false;
-	if (key->addr.ss_family != addr->sa_family)
+	return tcp_authopt_addr_match(&key->addr, addr, key->prefix);
+}
+
+/**
+ * tcp_authopt_addr_match() - whether two addresses share a prefix
+ * @a: one address
+ * @b: the other
+ * @prefix: length of the prefix in bits
+ */
+bool tcp_authopt_addr_match(const struct sockaddr_storage *a,
+			    const struct sockaddr *b, u8 prefix)
+{
+	if (a->ss_family != b->sa_family)
 		return false;
-	if (addr->sa_family == AF_INET)
-		return tcp_authopt_prefix_match(&((struct sockaddr_in *)&key->addr)->sin_addr,
-						&((struct sockaddr_in *)addr)->sin_addr,
-						key->prefix);
-	return tcp_authopt_prefix_match(&((struct sockaddr_in6 *)&key->addr)->sin6_addr,
-					&((struct sockaddr_in6 *)addr)->sin6_addr,
-					key->prefix);
+	if (b->sa_family == AF_INET)
+		return tcp_authopt_prefix_match(&((const struct sockaddr_in *)a)->sin_addr,
+						&((const struct sockaddr_in *)b)->sin_addr,
+						prefix);
+	return tcp_authopt_prefix_match(&((const struct sockaddr_in6 *)a)->sin6_addr,
+					&((const struct sockaddr_in6 *)b)->sin6_addr,
+					prefix);
+}
+
+/* The host address a key is for, or NULL for a shorter prefix. */
+static const void *tcp_authopt_key_host(const struct sockaddr_storage *ss,
+					u8 prefix, unsigned int *len)
+{
+	if (ss->ss_family == AF_INET && prefix == 32) {
+		*len = sizeof(struct in_addr);
+		return &((const struct sockaddr_in *)ss)->sin_addr;
+	}
+	if (ss->ss_family == AF_INET6 && prefix == 128) {
+		*len = sizeof(struct in6_addr);
+		return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	}
+	return NULL;
+}
+
+static struct hlist_head *tcp_authopt_index_head(struct tcp_authopt_key_index *index,
+						 const void *addr, unsigned int len)
+{
+	return &index->head[hash_32(jhash(addr, len, 0), TCP_AUTHOPT_INDEX_BITS)];
+}
+
+/*
+ * The first time a socket reaches TCP_AUTHOPT_INDEX_MIN_KEYS keys it gets
+ * an index; keys already on the unhashed list stay there, so no reader can
+ * be led from one list into another.
+ */
+static struct tcp_authopt_key_index *tcp_authopt_index_get(struct tcp_authopt_info *info,
+							   gfp_t gfp)
+{
+	struct tcp_authopt_key_index *index;
+
+	index = rcu_dereference_protected(info->index, true);
+	if (index || info->nkeys < TCP_AUTHOPT_INDEX_MIN_KEYS || !gfpflags_allow_blocking(gfp))
+		return index;
+	index = kzalloc(sizeof(*index), gfp | __GFP_NOWARN);
+	if (index)
+		rcu_assign_pointer(info->index, index);
+	return index;
+}
+
+/**
+ * tcp_authopt_key_link() - add a key to a socket's keys
+ * @info: the socket's state, written by the caller alone (socket lock)
+ * @key: the new key
+ * @gfp: allocation flags for the peer index (none made if atomic)
+ */
+void tcp_authopt_key_link(struct tcp_authopt_info *info,
+			  struct tcp_authopt_key *key, gfp_t gfp)
+{
+	struct tcp_authopt_key_index *index;
+	const void *host;
+	unsigned int len;
+
+	index = tcp_authopt_index_get(info, gfp);
+	host = tcp_authopt_key_host(&key->addr, key->prefix, &len);
+	if (index && host)
+		hlist_add_head_rcu(&key->pnode, tcp_authopt_index_head(index, host, len));
+	else
+		hlist_add_head_rcu(&key->pnode, &info->unhashed);
+	hlist_add_head_rcu(&key->node, &info->keys);
+	info->nkeys++;
+}
+
+/**
+ * tcp_authopt_key_unlink_peer() - remove a key from a socket's keys
+ * @info: the socket's state, written by the caller alone (socket lock)
+ * @key: the key; the caller frees it after a grace period
+ */
+void tcp_authopt_key_unlink_peer(struct tcp_authopt_info *info,
+				 struct tcp_authopt_key *key)
+{
+	hlist_del_rcu(&key->pnode);
+	hlist_del_rcu(&key->node);
+	info->nkeys--;
+}
+
+/**
+ * tcp_authopt_peer_lists() - the lists that hold every key for a peer
+ * @info: the socket's state
+ * @peer: peer address, as tcp_authopt_key_match_addr() takes it
+ * @heads: filled with up to two list heads (by &tcp_authopt_key.pnode)
+ *
+ * Context: RCU read side or socket lock.
+ * Return: the number of heads; keys on them still need matching.
+ */
+int tcp_authopt_peer_lists(struct tcp_authopt_info *info,
+			   const struct sockaddr *peer,
+			   struct hlist_head **heads)
+{
+	struct tcp_authopt_key_index *index = rcu_dereference_check(info->index, true);
+	const void *host;
+	unsigned int len;
+
+	heads[0] = &info->unhashed;
+	if (!index)
+		return 1;
+	host = tcp_authopt_key_host((const struct sockaddr_storage *)peer,
+				    peer->sa_family == AF_INET ? 32 : 128, &len);
+	if (!host)
+		return 1;
+	heads[1] = tcp_authopt_index_head(index, host, len);
+	return 2;
 }
 
 /**
@@ -277,15 +397,19 @@ struct tcp_authopt_key *tcp_authopt_key_find_peer(struct tcp_authopt_info *info,
 						  int l3index, int rcvid)
 {
 	struct tcp_authopt_key *key, *best = NULL;
+	struct hlist_head *heads[2];
+	int i, n;
 
-	hlist_for_each_entry_rcu(key, &info->keys, node,
-				 lockdep_sock_is_held(info->sk)) {
-		if (rcvid >= 0 && key->rcvid != rcvid)
-			continue;
-		if (!tcp_authopt_key_match_addr(key, peer, l3index))
-			continue;
-		if (!best || key->prefix > best->prefix)
-			best = key;
+	n = tcp_authopt_peer_lists(info, peer, heads);
+	for (i = 0; i < n; i++) {
+		hlist_for_each_entry_rcu(key, heads[i], pnode, true) {
+			if (rcvid >= 0 && key->rcvid != rcvid)
+				continue;
+			if (!tcp_authopt_key_match_addr(key, peer, l3index))
+				continue;
+			if (!best || key->prefix > best->prefix)
+				best = key;
+		}
 	}
 	return best;
 }

@@ -20,6 +20,8 @@
 /**
  * struct tcp_authopt_key - one master key tuple of a socket
  * @node: entry in &tcp_authopt_info.keys (RCU)
+ * @pnode: entry in the peer index: a bucket of &tcp_authopt_info.index or
+ *	&tcp_authopt_info.unhashed (RCU)
  * @rcu: for freeing after readers are gone
  * @alg: MAC algorithm
  * @addr: peer address (family, address; port unused)
@@ -38,6 +40,7 @@
  */
 struct tcp_authopt_key {
 	struct hlist_node node;
+	struct hlist_node pnode;
 	struct rcu_head rcu;
 	struct tcp_authopt_alg *alg;
 	struct sockaddr_storage addr;
@@ -64,12 +67,28 @@ enum tcp_authopt_info_counter {
 	__TCP_AUTHOPT_CNT_MAX
 };
 
+/*
+ * Keys for one host address (a /32 or /128 prefix) are found by hashing
+ * the peer's address once a socket has many keys (a listener serving
+ * thousands of peers); other keys, and the first few, are on a list that
+ * every lookup walks.
+ */
+#define TCP_AUTHOPT_INDEX_MIN_KEYS	16
+#define TCP_AUTHOPT_INDEX_BITS		12
+
+struct tcp_authopt_key_index {
+	struct hlist_head head[1 << TCP_AUTHOPT_INDEX_BITS];
+};
+
 /**
  * struct tcp_authopt_info - TCP-AO state of one socket
  * @node: entry in the socket table, keyed by @sk
  * @rcu: for freeing after readers are gone
  * @sk: the socket (not referenced: the info dies with it)
  * @keys: master key tuples (RCU list, written under the socket lock)
+ * @unhashed: keys not in @index (RCU list by &tcp_authopt_key.pnode)
+ * @index: keys by host address, made at TCP_AUTHOPT_INDEX_MIN_KEYS keys
+ * @nkeys: number of @keys
  * @current_key: key used for sending
  * @rnext_key: key whose RecvID we ask the peer to use (RNextKeyID)
  * @ao_required: drop segments without TCP-AO
@@ -88,6 +107,9 @@ struct tcp_authopt_info {
 	struct rcu_head rcu;
 	struct sock *sk;
 	struct hlist_head keys;
+	struct hlist_head unhashed;
+	struct tcp_authopt_key_index __rcu *index;
+	unsigned int nkeys;
 	struct tcp_authopt_key __rcu *current_key;
 	struct tcp_authopt_key __rcu *rnext_key;
 	bool ao_required;
@@ -115,8 +137,17 @@ void tcp_authopt_info_destroy(struct sock *sk);
 bool tcp_authopt_info_any(void);
 
 void tcp_authopt_key_free(struct tcp_authopt_key *key);
+void tcp_authopt_key_link(struct tcp_authopt_info *info,
+			  struct tcp_authopt_key *key, gfp_t gfp);
+void tcp_authopt_key_unlink_peer(struct tcp_authopt_info *info,
+				 struct tcp_authopt_key *key);
+int tcp_authopt_peer_lists(struct tcp_authopt_info *info,
+			   const struct sockaddr *peer,
+			   struct hlist_head **heads);
 bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
 				const struct sockaddr *addr, int l3index);
+bool tcp_authopt_addr_match(const struct sockaddr_storage *a,
+			    const struct sockaddr *b, u8 prefix);
 struct tcp_authopt_key *tcp_authopt_key_find_peer(struct tcp_authopt_info *info,
 						  const struct sockaddr *peer,
 						  int l3index, int rcvid);

@@ -5,7 +5,13 @@
  * sees a segment, its socket is looked up; when the socket (or, for a
  * handshake, its listener) has a key for the peer, the segment must carry
  * TCP-AO with a known KeyID and a MAC that verifies, or it is dropped and
- * counted. Segments from peers without keys pass untouched.
+ * counted. Segments without TCP-AO from peers without keys pass untouched.
+ *
+ * A segment that carries TCP-AO is verified or dropped, as upstream does:
+ * one for a socket with no key for its KeyID (or no TCP-AO at all) counts
+ * as TCPAOKeyNotFound; one for no socket is dropped too (counted the same
+ * way), so TCP does not answer it with an unsigned RST: the ISNs a MAC
+ * would need are unknown (RFC 5925 section 7.7).
  */
 
 #include <crypto/algapi.h>
@@ -234,10 +240,15 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 		info = tcp_authopt_sk_info(sk);
 		full = true;
 	}
-	if (!info)
-		return NF_ACCEPT;
+	if (!info) {
+		if (!rx->has_opt)
+			return NF_ACCEPT;
+		tcp_authopt_inc_stats(rx->net, TCP_AUTHOPT_MIB_KEY_NOT_FOUND);
+		return NF_DROP;
+	}
 
-	if (!tcp_authopt_peer_has_keys(info, (struct sockaddr *)&rx->peer,
+	if (!rx->has_opt &&
+	    !tcp_authopt_peer_has_keys(info, (struct sockaddr *)&rx->peer,
 				       rx->l3index)) {
 		if (!info->ao_required)
 			return NF_ACCEPT;
@@ -248,12 +259,6 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	if (!rx->has_opt) {
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_REQUIRED,
 				    TCP_AUTHOPT_CNT_REQUIRED);
-		return NF_DROP;
-	}
-	/* RFC 5925 section 7.3: never both TCP-AO and TCP-MD5. */
-	if (tcp_authopt_has_md5((const u8 *)rx->th, rx->th->doff * 4)) {
-		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_BAD,
-				    TCP_AUTHOPT_CNT_BAD);
 		return NF_DROP;
 	}
 	key = tcp_authopt_key_find_peer(info, (struct sockaddr *)&rx->peer,
@@ -348,7 +353,7 @@ static unsigned int tcp_authopt_input_icmp(struct net *net, struct sk_buff *skb,
 	unsigned int ret = NF_ACCEPT;
 	u8 type, code;
 
-	if (!pskb_may_pull(skb, off + 8))
+	if (!tcp_authopt_info_any() || !pskb_may_pull(skb, off + 8))
 		return NF_ACCEPT;
 	type = skb->data[off];
 	code = skb->data[off + 1];
@@ -381,8 +386,6 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 	u8 nexthdr;
 	__be16 frag;
 
-	if (!tcp_authopt_info_any())
-		return NF_ACCEPT;
 	if (ip_hdr(skb)->version == 4) {
 		if (ip_is_fragment(ip_hdr(skb)))
 			return NF_ACCEPT;
@@ -415,16 +418,31 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 	}
 	err = tcp_authopt_parse((const u8 *)rx.th, rx.th->doff * 4, &rx.opt);
 	rx.has_opt = !err;
+	ret = NF_ACCEPT;
+	if (!rx.has_opt && err != -EBADMSG && !tcp_authopt_info_any())
+		goto out;
+	/*
+	 * A malformed or repeated TCP-AO option, or TCP-AO together with
+	 * TCP-MD5 (RFC 5925 section 7.3), is never valid.
+	 */
+	if (err == -EBADMSG ||
+	    (rx.has_opt && tcp_authopt_has_md5((const u8 *)rx.th, rx.th->doff * 4))) {
+		tcp_authopt_inc_stats(rx.net, TCP_AUTHOPT_MIB_BAD);
+		ret = NF_DROP;
+		goto out;
+	}
 	tcp_authopt_skb_addr(skb, true, &rx.peer);
 
 	rcu_read_lock();
 	rx.l3index = skb->dev ? l3mdev_master_ifindex_rcu(skb->dev) : 0;
 	tcp_authopt_rx_lookup(&rx);
-	ret = NF_ACCEPT;
 	if (rx.sk) {
 		ret = tcp_authopt_rx_check(&rx);
 		if (rx.refcounted)
 			sock_gen_put(rx.sk);
+	} else if (rx.has_opt) {
+		tcp_authopt_inc_stats(rx.net, TCP_AUTHOPT_MIB_KEY_NOT_FOUND);
+		ret = NF_DROP;
 	}
 	rcu_read_unlock();
 out:

@@ -16,8 +16,8 @@
  * @opt: filled in when the option is found
  *
  * Return: 0 when exactly one well-formed TCP-AO option is present,
- * -ENOENT when there is none, -EINVAL when the options are malformed or
- * TCP-AO appears more than once.
+ * -ENOENT when there is none, -EBADMSG when TCP-AO appears more than once
+ * or is too short to hold a MAC, -EINVAL when other options are malformed.
  */
 int tcp_authopt_parse(const u8 *th, unsigned int thlen,
 		      struct tcp_authopt_opt *opt)
@@ -41,7 +41,7 @@ int tcp_authopt_parse(const u8 *th, unsigned int thlen,
 			return -EINVAL;
 		if (kind == TCPOPT_AUTHOPT) {
 			if (found || len <= TCP_AUTHOPT_OPT_HDR_LEN)
-				return -EINVAL;
+				return -EBADMSG;
 			opt->offset = off;
 			opt->len = len;
 			opt->keyid = th[off + 2];

@@ -312,7 +312,9 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 						      int l3index, u8 *rnextkeyid)
 {
 	struct tcp_authopt_key *key;
+	struct hlist_head *heads[2];
 	u8 keyid, rnext;
+	int i, n;
 
 	if (!tcp_authopt_hs_syn_keyids(req, &keyid, &rnext)) {
 		key = tcp_authopt_key_find_peer(info, peer, l3index, -1);
@@ -320,11 +322,14 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 			*rnextkeyid = key->rcvid;
 		return key;
 	}
-	hlist_for_each_entry_rcu(key, &info->keys, node) {
-		if (key->sndid == rnext &&
-		    tcp_authopt_key_match_addr(key, peer, l3index)) {
-			*rnextkeyid = keyid;
-			return key;
+	n = tcp_authopt_peer_lists(info, peer, heads);
+	for (i = 0; i < n; i++) {
+		hlist_for_each_entry_rcu(key, heads[i], pnode) {
+			if (key->sndid == rnext &&
+			    tcp_authopt_key_match_addr(key, peer, l3index)) {
+				*rnextkeyid = keyid;
+				return key;
+			}
 		}
 	}
 	return ERR_PTR(-ENOKEY);

@@ -155,29 +155,40 @@ static bool tcp_authopt_has_md5_keys(struct sock *sk)
 static bool tcp_authopt_overlaps(const struct tcp_authopt_key *old,
 				 const struct tcp_authopt_key *new)
 {
-	struct tcp_authopt_key probe = *old;
-
 	if ((old->keyflags & TCP_AO_KEYF_IFINDEX) && old->l3index != new->l3index)
 		return false;
 	if (old->addr.ss_family != new->addr.ss_family)
 		return false;
-	if (!old->prefix || !new->prefix)
-		return true;
-	probe.keyflags = 0;
-	probe.prefix = min(old->prefix, new->prefix);
-	return tcp_authopt_key_match_addr(&probe, (const struct sockaddr *)&new->addr, 0);
+	return tcp_authopt_addr_match(&old->addr, (const struct sockaddr *)&new->addr,
+				      min(old->prefix, new->prefix));
 }
 
 static int tcp_authopt_check_ids(struct tcp_authopt_info *info,
 				 const struct tcp_authopt_key *new)
 {
+	const struct sockaddr *addr = (const struct sockaddr *)&new->addr;
 	struct tcp_authopt_key *key;
+	struct hlist_head *heads[2];
+	int i, n;
 
-	hlist_for_each_entry_rcu(key, &info->keys, node,
-				 lockdep_sock_is_held(info->sk)) {
-		if ((key->rcvid == new->rcvid || key->sndid == new->sndid) &&
-		    tcp_authopt_overlaps(key, new))
-			return -EEXIST;
+	/* A key for a shorter prefix may overlap any key: look at all. */
+	if (new->prefix != (addr->sa_family == AF_INET ? 32 : 128)) {
+		hlist_for_each_entry_rcu(key, &info->keys, node,
+					 lockdep_sock_is_held(info->sk)) {
+			if ((key->rcvid == new->rcvid || key->sndid == new->sndid) &&
+			    tcp_authopt_overlaps(key, new))
+				return -EEXIST;
+		}
+		return 0;
+	}
+	n = tcp_authopt_peer_lists(info, addr, heads);
+	for (i = 0; i < n; i++) {
+		hlist_for_each_entry_rcu(key, heads[i], pnode,
+					 lockdep_sock_is_held(info->sk)) {
+			if ((key->rcvid == new->rcvid || key->sndid == new->sndid) &&
+			    tcp_authopt_overlaps(key, new))
+				return -EEXIST;
+		}
 	}
 	return 0;
 }
@@ -188,9 +199,10 @@ static struct tcp_authopt_key *tcp_authopt_key_alloc(struct sock *sk, gfp_t gfp)
 	return sock_kmalloc(sk, sizeof(struct tcp_authopt_key), gfp | __GFP_ZERO);
 }
 
-static void tcp_authopt_key_unlink(struct sock *sk, struct tcp_authopt_key *key)
+static void tcp_authopt_key_unlink(struct sock *sk, struct tcp_authopt_info *info,
+				   struct tcp_authopt_key *key)
 {
-	hlist_del_rcu(&key->node);
+	tcp_authopt_key_unlink_peer(info, key);
 	atomic_sub(sizeof(*key), &sk->sk_omem_alloc);
 	tcp_authopt_key_free(key);
 }
@@ -319,7 +331,7 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 			rcu_assign_pointer(info->rnext_key, key);
 		}
 	}
-	hlist_add_head_rcu(&key->node, &info->keys);
+	tcp_authopt_key_link(info, key, GFP_KERNEL);
 	if (cmd->set_current)
 		rcu_assign_pointer(info->current_key, key);
 	if (cmd->set_rnext)
@@ -426,7 +438,7 @@ static int tcp_authopt_del_key(struct sock *sk, struct tcp_authopt_info *info,
 			if (key == rcu_access_pointer(info->rnext_key))
 				RCU_INIT_POINTER(info->rnext_key, NULL);
 		}
-		tcp_authopt_key_unlink(sk, key);
+		tcp_authopt_key_unlink(sk, info, key);
 		return 0;
 	}
 	return -ENOENT;
@@ -929,7 +941,7 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			RCU_INIT_POINTER(info->current_key, NULL);
 		if (key == rcu_access_pointer(info->rnext_key))
 			RCU_INIT_POINTER(info->rnext_key, NULL);
-		tcp_authopt_key_unlink(sk, key);
+		tcp_authopt_key_unlink(sk, info, key);
 	}
 	if (!rcu_access_pointer(info->current_key))
 		rcu_assign_pointer(info->current_key, first);

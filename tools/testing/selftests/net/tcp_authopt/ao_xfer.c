@@ -9,14 +9,29 @@
  *   ao_xfer -l ADDR -p PORT [options]     listen, serve one connection
  *   ao_xfer -c ADDR -p PORT [options]     connect
  *
- *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x]  add a key (+x: exclude options)
+ *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x][@DEV]  add a key (+x: exclude
+ *                  options; @DEV: bound to VRF DEV, TCP_AO_KEYF_IFINDEX)
+ *   -D DEV         bind the socket to device DEV (a VRF)
+ *   -M KEY:PEER    a TCP-MD5 key for PEER instead of TCP-AO (for benchmarks)
+ *
+ * The transfer's duration and rate are printed (for make bench only: tests
+ * never judge timing).
  *   -n BYTES       bytes to send and to expect (default 1 MiB)
  *   -N BYTES       bytes to expect, when not the same as sent
  *   -r COUNT       key rollovers spread over the transfer (two keys needed)
+ *   -o             rollovers set only RNext: the peer is asked to switch
  *   -6             IPv6 socket (ADDR may be v4-mapped)
  *   -e ERRNO       expect connect() to fail with this errno, then exit 0
  *   -w SECONDS     stop with an error after this long (default 120)
  *   -t USEC        pause after each write (keeps a transfer going)
+ *   -W PATH        after the transfer, hold the connection open until PATH
+ *                  exists, then report (for tests that act on a live one)
+ *   -R SND:RCV:LPORT  repair mode (with -c): no handshake; the socket is
+ *                  bound to LPORT and placed at send sequence SND and
+ *                  receive sequence RCV (hex or decimal) with TCP_REPAIR,
+ *                  TCP-AO ISNs are SND - 1 and RCV - 1 with SNEs 0 set by
+ *                  TCP_AO_REPAIR; the two ends run it with mirrored values.
+ *                  The report adds both SNEs as TCP_AO_REPAIR reads them.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -31,7 +46,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <net/if.h>
 
 #include <linux/tcp_authopt.h>
 
@@ -64,7 +82,7 @@ static int parse_addr(int family, const char *s, struct sockaddr_storage *ss)
 static void parse_key(int family, char *spec)
 {
 	struct tcp_ao_add *k = &keys[nkeys];
-	char *f[4], *p = spec, *peer, *slash, *flags;
+	char *f[4], *p = spec, *peer, *slash, *flags, *dev;
 	int i;
 
 	if (nkeys == MAX_KEYS)
@@ -83,6 +101,16 @@ static void parse_key(int family, char *spec)
 	k->keylen = strlen(f[3]);
 	memcpy(k->key, f[3], k->keylen);
 	*slash = '\0';
+	dev = strchr(slash + 1, '@');
+	if (dev) {
+		*dev++ = '\0';
+		k->keyflags |= TCP_AO_KEYF_IFINDEX;
+		k->ifindex = if_nametoindex(dev);
+		if (!k->ifindex) {
+			fprintf(stderr, "no device %s\n", dev);
+			exit(2);
+		}
+	}
 	flags = strchr(slash + 1, '+');
 	if (flags && strchr(flags, 'x'))
 		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
@@ -115,17 +143,81 @@ static uint8_t pattern(uint64_t off)
 }
 
 static int throttle_us;
+static int rnext_only;
 
 static void set_keys(int fd, int idx)
 {
 	struct tcp_ao_info_opt info = {};
 
-	info.set_current = 1;
+	info.set_current = !rnext_only;
 	info.current_key = keys[idx].sndid;
 	info.set_rnext = 1;
 	info.rnext = keys[idx].rcvid;
 	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_INFO, &info, sizeof(info)))
 		die("TCP_AO_INFO set");
+}
+
+struct repair {
+	uint32_t snd, rcv;
+	int lport;
+};
+
+static void repair_mode(int fd, int on)
+{
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)))
+		die("TCP_REPAIR");
+}
+
+static void repair_queue_seq(int fd, int queue, uint32_t seq)
+{
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &queue, sizeof(queue)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, sizeof(seq)))
+		die("TCP_QUEUE_SEQ");
+}
+
+/* Make @fd an established connection to @peer without a handshake. */
+static void repair_connect(int fd, const struct repair *r,
+			   struct sockaddr_storage *peer)
+{
+	struct tcp_repair_opt opts[] = {
+		{ TCPOPT_MAXSEG, 1400 },
+		{ TCPOPT_WINDOW, 7 << 16 | 7 },
+	};
+	struct sockaddr_storage local = { .ss_family = peer->ss_family };
+	struct tcp_ao_repair ao = {};
+
+	repair_mode(fd, 1);
+	repair_queue_seq(fd, TCP_SEND_QUEUE, r->snd);
+	repair_queue_seq(fd, TCP_RECV_QUEUE, r->rcv);
+	if (local.ss_family == AF_INET)
+		((struct sockaddr_in *)&local)->sin_port = htons(r->lport);
+	else
+		((struct sockaddr_in6 *)&local)->sin6_port = htons(r->lport);
+	if (bind(fd, (void *)&local, sizeof(local)))
+		die("bind");
+	if (connect(fd, (void *)peer, sizeof(*peer)))
+		die("connect (repair)");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_OPTIONS, opts, sizeof(opts)))
+		die("TCP_REPAIR_OPTIONS");
+	ao.snt_isn = htonl(r->snd - 1);
+	ao.rcv_isn = htonl(r->rcv - 1);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_REPAIR, &ao, sizeof(ao)))
+		die("TCP_AO_REPAIR set");
+	repair_mode(fd, TCP_REPAIR_OFF);
+	printf("repaired at snd=%#x rcv=%#x\n", r->snd, r->rcv);
+}
+
+static void report_sne(int fd)
+{
+	struct tcp_ao_repair ao = {};
+	socklen_t len = sizeof(ao);
+
+	repair_mode(fd, 1);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_AO_REPAIR, &ao, &len))
+		die("TCP_AO_REPAIR get");
+	repair_mode(fd, TCP_REPAIR_OFF_NO_WP);
+	printf("sne snd=%u rcv=%u isn snt=%#x rcv=%#x\n", ao.snd_sne, ao.rcv_sne,
+	       ntohl(ao.snt_isn), ntohl(ao.rcv_isn));
 }
 
 static void report(int fd)
@@ -161,8 +253,33 @@ static void report(int fd)
 		       out[i].is_rnext ? " rnext" : "");
 }
 
+static void add_md5_key(int fd, int family, char *spec)
+{
+	struct tcp_md5sig md5 = {};
+	char *peer = strchr(spec, ':');
+
+	if (!peer || strlen(spec) - strlen(peer) > TCP_MD5SIG_MAXKEYLEN)
+		exit(2);
+	*peer++ = '\0';
+	if (parse_addr(family, peer, (struct sockaddr_storage *)&md5.tcpm_addr))
+		exit(2);
+	md5.tcpm_keylen = strlen(spec);
+	memcpy(md5.tcpm_key, spec, md5.tcpm_keylen);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)))
+		die("TCP_MD5SIG");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
 {
+	double start = now(), secs;
 	uint64_t total = bytes > expect ? bytes : expect;
 	uint64_t sent = 0, rcvd = 0, step = rollovers ? total / (rollovers + 1) : 0;
 	int done_roll = 0, cur = 0;
@@ -222,8 +339,11 @@ static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
 			done_roll++;
 		}
 	}
+	secs = now() - start;
 	printf("sent %llu, received %llu bytes intact, %d rollovers\n",
 	       (unsigned long long)sent, (unsigned long long)rcvd, done_roll);
+	printf("elapsed %.3f s, %.1f MB/s\n", secs,
+	       (sent > rcvd ? sent : rcvd) / secs / 1e6);
 	return 0;
 }
 
@@ -234,10 +354,13 @@ int main(int argc, char **argv)
 	int opt, fd, one = 1, timeout = 120, rc;
 	uint64_t bytes = 1 << 20, expect = UINT64_MAX;
 	struct sockaddr_storage ss;
+	struct repair repair = {};
+	const char *hold = NULL, *bind_dev = NULL;
+	char *md5 = NULL;
 	char *specs[MAX_KEYS];
 	int nspecs = 0, i;
 
-	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:6e:w:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:o6e:w:t:W:R:D:M:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'c': caddr = optarg; break;
@@ -250,6 +373,20 @@ int main(int argc, char **argv)
 		case 'e': expect_errno = atoi(optarg); break;
 		case 'w': timeout = atoi(optarg); break;
 		case 't': throttle_us = atoi(optarg); break;
+		case 'W': hold = optarg; break;
+		case 'D': bind_dev = optarg; break;
+		case 'M': md5 = optarg; break;
+		case 'o': rnext_only = 1; break;
+		case 'R': {
+			char *end;
+
+			repair.snd = strtoul(optarg, &end, 0);
+			repair.rcv = strtoul(*end == ':' ? end + 1 : end, &end, 0);
+			repair.lport = *end == ':' ? atoi(end + 1) : 0;
+			if (!repair.lport)
+				return 2;
+			break;
+		}
 		default: return 2;
 		}
 	}
@@ -267,7 +404,12 @@ int main(int argc, char **argv)
 	fd = socket(family, SOCK_STREAM, 0);
 	if (fd < 0)
 		die("socket");
+	if (bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bind_dev,
+				   strlen(bind_dev) + 1))
+		die("SO_BINDTODEVICE");
 	add_keys(fd);
+	if (md5)
+		add_md5_key(fd, family, md5);
 	if (parse_addr(family, laddr ?: caddr, &ss))
 		die("address");
 	if (family == AF_INET)
@@ -287,6 +429,8 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			die("accept");
 		close(lfd);
+	} else if (repair.lport) {
+		repair_connect(fd, &repair, &ss);
 	} else {
 		if (connect(fd, (void *)&ss, sizeof(ss))) {
 			if (expect_errno && errno == expect_errno) {
@@ -301,7 +445,15 @@ int main(int argc, char **argv)
 		}
 	}
 	rc = transfer(fd, bytes, expect == UINT64_MAX ? bytes : expect, rollovers);
+	if (hold) {
+		printf("holding until %s exists\n", hold);
+		fflush(stdout);
+		while (access(hold, F_OK))
+			usleep(100000);
+	}
 	report(fd);
+	if (repair.lport)
+		report_sne(fd);
 	shutdown(fd, SHUT_WR);
 	/* Drain until the peer closes, so both reports run on a live socket. */
 	{

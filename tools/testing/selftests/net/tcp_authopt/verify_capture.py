@@ -6,11 +6,14 @@ calc_tcpao_traffic_key and calc_tcpao_mac).
 
 usage: verify_capture.py PCAP PORT -k SNDID:RCVID:ALG:KEY [-k ...] [-x]
                          [--min N] [--expect-keyids 1,2]
+                         [--isn ADDR:PORT=ISN ...] [--expect-sne N]
 
 Every segment to or from PORT must carry TCP-AO with a KeyID of a given key
 and a MAC that scapy computes the same. The SNE of each direction is
 tracked across sequence number wraps. Exit 0 only if at least --min
-segments were seen and all verified."""
+segments were seen and all verified. --isn gives the ISN of a sender whose
+handshake is not in the capture (a connection made with TCP_REPAIR);
+--expect-sne requires each direction to have reached that SNE."""
 
 import argparse
 import struct
@@ -74,6 +77,8 @@ def main():
     ap.add_argument("-x", action="store_true", help="options excluded")
     ap.add_argument("--min", type=int, default=1)
     ap.add_argument("--expect-keyids", default="")
+    ap.add_argument("--isn", action="append", default=[])
+    ap.add_argument("--expect-sne", type=int)
     args = ap.parse_args()
 
     keys = {}
@@ -83,6 +88,11 @@ def main():
 
     isn = {}
     dirs = {}
+    for spec in args.isn:
+        end, value = spec.split("=")
+        addr, port = end.rsplit(":", 1)
+        isn[(addr, int(port))] = int(value, 0)
+        dirs[(addr, int(port))] = Direction(int(value, 0))
     traffic = {}
     seen_ids = set()
     count = bad = 0
@@ -131,6 +141,12 @@ def main():
             bad += 1
     print(f"segments {count}, verified {count - bad}, failed {bad}, "
           f"keyids {sorted(seen_ids)}")
+    if args.expect_sne is not None:
+        snes = {f"{a}:{p}": d.sne for (a, p), d in dirs.items()}
+        print(f"SNE reached: {snes}")
+        if len(snes) < 2 or any(v != args.expect_sne for v in snes.values()):
+            print(f"expected SNE {args.expect_sne} in both directions")
+            return 1
     if args.expect_keyids:
         want_ids = {int(i) for i in args.expect_keyids.split(",")}
         if not want_ids <= seen_ids:

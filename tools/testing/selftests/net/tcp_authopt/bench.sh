@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, guest side: TCP-AO against TCP-MD5 and plain TCP on one veth
+# pair, side by side in one boot, and TCP-AO connection setup with 1 key
+# against 10,001 keys on the listener.
+#
+#   ns A (client) veth-a 10.0.1.1/24  ---  veth-b 10.0.1.2/24 ns B (server)
+#
+# Rounds alternate between the variants so that drift in the emulated
+# machine's speed hits all of them; each figure is the median of ROUNDS.
+# Prints "bench: NAME VALUE" lines and the ratios against the targets.
+
+. "$(dirname "$0")/../lib.sh"
+
+XFER="$KR_BIN/ao_xfer"
+RATE="$KR_BIN/ao_connrate"
+ROUNDS=${ROUNDS:-3}
+BYTES=${BYTES:-$((32 << 20))}
+CONNS=${CONNS:-200}
+OTHERS=${OTHERS:-10000}
+PORT=18900
+TMP=$(mktemp -d)
+
+ns_create A && ns_create B || exit 1
+ip link add veth-a netns "$A" type veth peer name veth-b netns "$B" || exit 1
+ip -n "$A" addr add 10.0.1.1/24 dev veth-a
+ip -n "$B" addr add 10.0.1.2/24 dev veth-b
+ip -n "$A" link set veth-a up
+ip -n "$B" link set veth-b up
+# 10,001 keys on one socket need more option memory than the default
+# (upstream charges TCP-AO keys to the same limit).
+sysctl -qw net.core.optmem_max=$((64 << 20))
+
+# bulk MODE: one transfer A -> B; prints the receiver's MB/s.
+bulk() {
+	local sargs cargs spid
+
+	case $1 in
+	plain) sargs="" cargs="" ;;
+	md5) sargs="-M bench-md5-key:10.0.1.1" cargs="-M bench-md5-key:10.0.1.2" ;;
+	ao) sargs="-k 1:1:hmac(sha1):bench-ao-key:10.0.1.1/32"
+	    cargs="-k 1:1:hmac(sha1):bench-ao-key:10.0.1.2/32" ;;
+	esac
+	PORT=$((PORT + 1))
+	# shellcheck disable=SC2086
+	ip netns exec "$B" "$XFER" -l 10.0.1.2 -p "$PORT" -n 0 -N "$BYTES" $sargs \
+		> "$TMP/server" 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do
+		grep -q listening "$TMP/server" && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	ip netns exec "$A" "$XFER" -c 10.0.1.2 -p "$PORT" -n "$BYTES" -N 0 $cargs \
+		> "$TMP/client" 2>&1 || { cat "$TMP/client" >&2; return 1; }
+	wait "$spid" || { cat "$TMP/server" >&2; return 1; }
+	sed -n 's/^elapsed .*, \([0-9.]*\) MB\/s$/\1/p' "$TMP/server"
+}
+
+# setup KEYS: connection rate with KEYS other peers' keys on the listener.
+setup() {
+	local key="1:1:hmac(sha1):bench-ao-key" spid
+
+	PORT=$((PORT + 1))
+	ip netns exec "$B" "$RATE" -l 10.0.1.2 -p "$PORT" -k "$key:10.0.1.1/32" \
+		-K "$1" -n "$CONNS" > "$TMP/server" 2>&1 &
+	spid=$!
+	for _ in $(seq 600); do
+		grep -q listening "$TMP/server" && break
+		sleep 0.1
+	done
+	ip netns exec "$A" "$RATE" -c 10.0.1.2 -p "$PORT" -k "$key:10.0.1.2/32" \
+		-n "$CONNS" > "$TMP/client" 2>&1 || { cat "$TMP/client" >&2; return 1; }
+	wait "$spid" || { cat "$TMP/server" >&2; return 1; }
+	sed -n 's/.* \([0-9.]*\) conn\/s$/\1/p' "$TMP/client"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'
+}
+
+status=0
+for r in $(seq "$ROUNDS"); do
+	for mode in plain md5 ao; do
+		v=$(bulk $mode) || status=1
+		echo "$v" >> "$TMP/bulk.$mode"
+		echo "# round $r: $mode $v MB/s"
+	done
+	for keys in 0 "$OTHERS"; do
+		v=$(setup "$keys") || status=1
+		echo "$v" >> "$TMP/setup.$keys"
+		echo "# round $r: setup with $((keys + 1)) keys $v conn/s"
+	done
+done
+plain=$(median < "$TMP/bulk.plain")
+md5=$(median < "$TMP/bulk.md5")
+ao=$(median < "$TMP/bulk.ao")
+one=$(median < "$TMP/setup.0")
+many=$(median < "$TMP/setup.$OTHERS")
+echo "bench: tcp_authopt bulk MB/s (median of $ROUNDS x $((BYTES >> 20)) MiB): plain $plain, TCP-MD5 $md5, TCP-AO $ao"
+echo "bench: tcp_authopt TCP-AO/TCP-MD5 $(ratio "$ao" "$md5") (target >= 0.9), TCP-AO/plain $(ratio "$ao" "$plain")"
+echo "bench: tcp_authopt setup conn/s (median of $ROUNDS x $CONNS): 1 key $one, $((OTHERS + 1)) keys $many"
+echo "bench: tcp_authopt setup $((OTHERS + 1)) keys/1 key $(ratio "$many" "$one") (target >= 0.9)"
+rm -rf "$TMP"
+exit $status

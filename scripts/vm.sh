@@ -100,7 +100,9 @@ APPEND="$APPEND kr.top=$TOP kr.run=$RUN"
 
 # The machine has two cores and each guest uses both: guests from several
 # checkouts (worktrees, CI clones) take turns instead of starving each other.
-exec 9> /tmp/keyroll-guest.lock
+# KR_GUEST_LOCK names another queue (a second lane, for a developer's own
+# runs while others queue).
+exec 9> "${KR_GUEST_LOCK:-/tmp/keyroll-guest.lock}"
 flock 9
 
 rc=0

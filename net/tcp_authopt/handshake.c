@@ -15,10 +15,15 @@
  * kernel sends for it from its control socket are signed and segments
  * arriving for it are verified until TIME_WAIT ends.
  *
- * Entries are few (handshakes in flight, TIME_WAIT connections), kept in
- * arrival order and expire after their lifetime; the list is bounded.
+ * Entries (handshakes in flight, TIME_WAIT connections) are found by
+ * hashing the connection, are kept in arrival order and expire after their
+ * lifetime; there are at most TCP_AUTHOPT_HS_MAX. Datapath lookups look at
+ * their hash bucket without the lock first, so connections that park
+ * nothing (plain TCP, most packets) never take it.
  */
 
+#include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/slab.h>
@@ -39,6 +44,8 @@ enum {
 	TCP_AUTHOPT_TW_LIFETIME = TCP_TIMEWAIT_LEN + 10 * HZ,
 	/* Most entries parked at once; the oldest goes first */
 	TCP_AUTHOPT_HS_MAX = 4096,
+	/* Hash buckets: log2 */
+	TCP_AUTHOPT_HS_HASH_BITS = 10,
 };
 
 /**
@@ -60,6 +67,7 @@ struct tcp_authopt_tuple {
 /**
  * struct tcp_authopt_hs - one parked handshake
  * @list: entry in tcp_authopt_hs_list, oldest first
+ * @hnode: entry in its bucket of tcp_authopt_hs_table
  * @net: namespace (compared, not referenced)
  * @t: the connection
  * @keyid: KeyID of the peer's SYN
@@ -71,6 +79,7 @@ struct tcp_authopt_tuple {
  */
 struct tcp_authopt_hs {
 	struct list_head list;
+	struct hlist_node hnode;
 	const struct net *net;
 	struct tcp_authopt_tuple t;
 	u8 keyid;
@@ -81,6 +90,7 @@ struct tcp_authopt_hs {
 };
 
 static LIST_HEAD(tcp_authopt_hs_list);
+static struct hlist_head tcp_authopt_hs_table[1 << TCP_AUTHOPT_HS_HASH_BITS];
 static DEFINE_SPINLOCK(tcp_authopt_hs_lock);
 static unsigned int tcp_authopt_hs_count;
 
@@ -145,9 +155,26 @@ static void tcp_authopt_tuple_sk(const struct sock *sk,
 	t->raddr.s6_addr32[0] = inet->inet_daddr;
 }
 
+static struct hlist_head *
+tcp_authopt_hs_bucket(const struct net *net, const struct tcp_authopt_tuple *t)
+{
+	u32 h = jhash2((const u32 *)t, sizeof(*t) / sizeof(u32),
+		       (u32)(unsigned long)net);
+
+	return &tcp_authopt_hs_table[hash_32(h, TCP_AUTHOPT_HS_HASH_BITS)];
+}
+
+/* Whether nothing can be parked for @t: a hint, read without the lock. */
+static bool tcp_authopt_hs_none(const struct net *net,
+				const struct tcp_authopt_tuple *t)
+{
+	return hlist_empty(tcp_authopt_hs_bucket(net, t));
+}
+
 static void tcp_authopt_hs_free(struct tcp_authopt_hs *hs)
 {
 	list_del(&hs->list);
+	hlist_del(&hs->hnode);
 	tcp_authopt_hs_count--;
 	if (hs->info && hs->timewait)
 		tcp_authopt_info_free_deferred(hs->info);
@@ -174,7 +201,7 @@ static struct tcp_authopt_hs *tcp_authopt_hs_find(const struct net *net,
 {
 	struct tcp_authopt_hs *hs;
 
-	list_for_each_entry(hs, &tcp_authopt_hs_list, list)
+	hlist_for_each_entry(hs, tcp_authopt_hs_bucket(net, t), hnode)
 		if (hs->net == net && !memcmp(&hs->t, t, sizeof(*t)))
 			return hs;
 	return NULL;
@@ -199,6 +226,7 @@ static struct tcp_authopt_hs *tcp_authopt_hs_get(const struct net *net,
 			return NULL;
 		hs->net = net;
 		hs->t = *t;
+		hlist_add_head(&hs->hnode, tcp_authopt_hs_bucket(net, t));
 		tcp_authopt_hs_count++;
 	} else {
 		list_del(&hs->list);
@@ -231,6 +259,26 @@ void tcp_authopt_hs_note_syn(struct net *net, const struct sk_buff *skb,
 	spin_unlock_bh(&tcp_authopt_hs_lock);
 }
 
+static bool tcp_authopt_hs_keyids(const struct net *net,
+				  const struct tcp_authopt_tuple *t,
+				  u8 *keyid, u8 *rnextkeyid)
+{
+	struct tcp_authopt_hs *hs;
+	bool found = false;
+
+	if (tcp_authopt_hs_none(net, t))
+		return false;
+	spin_lock_bh(&tcp_authopt_hs_lock);
+	hs = tcp_authopt_hs_find(net, t);
+	if (hs) {
+		*keyid = hs->keyid;
+		*rnextkeyid = hs->rnextkeyid;
+		found = true;
+	}
+	spin_unlock_bh(&tcp_authopt_hs_lock);
+	return found;
+}
+
 /**
  * tcp_authopt_hs_syn_keyids() - the KeyIDs the peer's SYN carried
  * @req: the request socket answering it
@@ -243,21 +291,31 @@ bool tcp_authopt_hs_syn_keyids(const struct request_sock *req, u8 *keyid,
 			       u8 *rnextkeyid)
 {
 	struct tcp_authopt_tuple t;
-	struct tcp_authopt_hs *hs;
-	bool found = false;
 
-	if (list_empty(&tcp_authopt_hs_list))
-		return false;
 	tcp_authopt_tuple_req(req, &t);
-	spin_lock_bh(&tcp_authopt_hs_lock);
-	hs = tcp_authopt_hs_find(read_pnet(&req->rsk_listener->sk_net), &t);
-	if (hs) {
-		*keyid = hs->keyid;
-		*rnextkeyid = hs->rnextkeyid;
-		found = true;
-	}
-	spin_unlock_bh(&tcp_authopt_hs_lock);
-	return found;
+	return tcp_authopt_hs_keyids(read_pnet(&req->rsk_listener->sk_net), &t,
+				     keyid, rnextkeyid);
+}
+
+/**
+ * tcp_authopt_hs_synack_keyids() - the KeyIDs of the SYN a SYN-ACK answers
+ * @net: namespace
+ * @synack: a SYN-ACK sent without a request socket (a SYN cookie)
+ * @keyid: set to the SYN's KeyID
+ * @rnextkeyid: set to the SYN's RNextKeyID
+ *
+ * Return: whether they are known.
+ */
+bool tcp_authopt_hs_synack_keyids(const struct net *net,
+				  const struct sk_buff *synack, u8 *keyid,
+				  u8 *rnextkeyid)
+{
+	struct tcp_authopt_tuple t;
+
+	tcp_authopt_tuple_skb(synack, &t);
+	swap(t.laddr, t.raddr);
+	swap(t.lport, t.rport);
+	return tcp_authopt_hs_keyids(net, &t, keyid, rnextkeyid);
 }
 
 static struct tcp_authopt_key *tcp_authopt_hs_copy_key(const struct tcp_authopt_key *src)
@@ -376,9 +434,9 @@ struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
 	/* The claim is linked before its entry goes, under the lock: a CPU
 	 * that finds neither looks the table up again.
 	 */
-	if (list_empty(&tcp_authopt_hs_list))
-		return tcp_authopt_info_lookup(sk);
 	tcp_authopt_tuple_sk(sk, &t);
+	if (tcp_authopt_hs_none(sock_net(sk), &t))
+		return tcp_authopt_info_lookup(sk);
 	spin_lock_bh(&tcp_authopt_hs_lock);
 	hs = tcp_authopt_hs_find(sock_net(sk), &t);
 	if (!hs || !hs->info || hs->timewait) {
@@ -464,13 +522,13 @@ struct tcp_authopt_info *tcp_authopt_hs_timewait(struct net *net,
 	struct tcp_authopt_tuple t;
 	struct tcp_authopt_hs *hs;
 
-	if (list_empty(&tcp_authopt_hs_list))
-		return NULL;
 	tcp_authopt_tuple_skb(skb, &t);
 	if (output) {
 		swap(t.laddr, t.raddr);
 		swap(t.lport, t.rport);
 	}
+	if (tcp_authopt_hs_none(net, &t))
+		return NULL;
 	spin_lock_bh(&tcp_authopt_hs_lock);
 	hs = tcp_authopt_hs_find(net, &t);
 	if (hs && hs->timewait)

@@ -14,6 +14,9 @@ void tcp_authopt_hs_note_syn(struct net *net, const struct sk_buff *skb,
 			     u8 keyid, u8 rnextkeyid);
 bool tcp_authopt_hs_syn_keyids(const struct request_sock *req, u8 *keyid,
 			       u8 *rnextkeyid);
+bool tcp_authopt_hs_synack_keyids(const struct net *net,
+				  const struct sk_buff *synack, u8 *keyid,
+				  u8 *rnextkeyid);
 void tcp_authopt_hs_complete(struct net *net, const struct sk_buff *skb,
 			     struct tcp_authopt_info *linfo, int l3index,
 			     u32 snd_isn, u32 rcv_isn, u8 keyid, u8 rnextkeyid);

@@ -156,6 +156,8 @@ static int tcp_authopt_build_options(const u8 *opts, unsigned int len,
 	}
 	while (n % 4)
 		out[n++] = TCPOPT_NOP;
+	if (n + aolen > MAX_TCP_OPTION_SPACE)
+		return -ENOSPC;
 	out[n] = TCPOPT_AUTHOPT;
 	out[n + 1] = aolen;
 	out[n + 2] = key->sndid;
@@ -307,16 +309,15 @@ static struct tcp_authopt_key *tcp_authopt_send_key(struct tcp_authopt_info *inf
  * unsigned SYN from a peer we have a key for never got this far.
  */
 static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *info,
-						      struct request_sock *req,
+						      bool known, u8 keyid, u8 rnext,
 						      const struct sockaddr *peer,
 						      int l3index, u8 *rnextkeyid)
 {
 	struct tcp_authopt_key *key;
 	struct hlist_head *heads[2];
-	u8 keyid, rnext;
 	int i, n;
 
-	if (!tcp_authopt_hs_syn_keyids(req, &keyid, &rnext)) {
+	if (!known) {
 		key = tcp_authopt_key_find_peer(info, peer, l3index, -1);
 		if (key)
 			*rnextkeyid = key->rcvid;
@@ -341,6 +342,81 @@ static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
 	struct tcp_authopt_key *rnext = rcu_dereference(info->rnext_key);
 
 	return rnext ? rnext->rcvid : key->rcvid;
+}
+
+/*
+ * Sign a SYN-ACK of @listener: one from a request socket (@req), or one
+ * sent for a SYN cookie, which has no socket at all. @known says whether
+ * the KeyIDs of the SYN it answers are known.
+ */
+static int tcp_authopt_output_synack(struct sk_buff *skb, struct sock *listener,
+				     struct tcp_authopt_info *info, bool known,
+				     u8 keyid, u8 rnext)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct tcp_authopt_sign s = {};
+	struct sockaddr_storage peer;
+	u8 tkey[HASH_MAX_DIGESTSIZE];
+	int err;
+
+	if (tcp_authopt_has_md5((const u8 *)th, th->doff * 4))
+		return 0;
+	tcp_authopt_skb_addr(skb, false, &peer);
+	s.key = tcp_authopt_synack_key(info, known, keyid, rnext,
+				       (struct sockaddr *)&peer,
+				       tcp_authopt_sk_l3index(listener), &s.rnextkeyid);
+	if (IS_ERR_OR_NULL(s.key))
+		return PTR_ERR_OR_ZERO(s.key);
+	/* The SYN-ACK's own sequence number is this side's ISN. */
+	err = tcp_authopt_handshake_key(skb, s.key, ntohl(th->seq),
+					ntohl(th->ack_seq) - 1, tkey);
+	s.traffic_key = tkey;
+	if (!err)
+		err = tcp_authopt_sign_skb(skb, &s);
+	memzero_explicit(tkey, sizeof(tkey));
+	return err;
+}
+
+/*
+ * A SYN-ACK for a SYN cookie leaves with no socket: find the listener it
+ * speaks for from its addresses and ports.
+ */
+static int tcp_authopt_output_cookie(struct sk_buff *skb, struct net *net)
+{
+	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
+	struct dst_entry *dst = skb_dst(skb);
+	int dif = dst ? l3mdev_master_ifindex(dst->dev) : 0;
+	struct tcp_authopt_info *info;
+	const struct tcphdr *th;
+	struct sock *sk = NULL;
+	u8 keyid, rnext;
+	bool known;
+
+	if (!skb_transport_header_was_set(skb) ||
+	    skb_transport_offset(skb) + sizeof(*th) > skb_headlen(skb))
+		return 0;
+	th = tcp_hdr(skb);
+	if (!th->syn || !th->ack || th->rst)
+		return 0;
+	if (ip_hdr(skb)->version == 4)
+		sk = __inet_lookup_listener(net, hinfo, skb, th->doff * 4,
+					    ip_hdr(skb)->daddr, th->dest,
+					    ip_hdr(skb)->saddr, ntohs(th->source),
+					    dif, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		sk = inet6_lookup_listener(net, hinfo, skb, th->doff * 4,
+					   &ipv6_hdr(skb)->daddr, th->dest,
+					   &ipv6_hdr(skb)->saddr, ntohs(th->source),
+					   dif, 0);
+#endif
+	if (!sk)
+		return 0;
+	info = tcp_authopt_info_lookup(sk);
+	if (!info)
+		return 0;
+	known = tcp_authopt_hs_synack_keyids(net, skb, &keyid, &rnext);
+	return tcp_authopt_output_synack(skb, sk, info, known, keyid, rnext);
 }
 
 static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
@@ -376,42 +452,41 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 	struct tcp_authopt_info *info;
 	struct tcp_authopt_sign s = {};
 	struct tcphdr *th = tcp_hdr(skb);
-	struct request_sock *req = NULL;
+	struct tcp_authopt_opt opt;
 	u32 snd_isn, rcv_isn;
 	int l3index, err;
 
+	/* Signed already (another pass through LOCAL_OUT): leave it. */
+	err = tcp_authopt_parse((const u8 *)th, th->doff * 4, &opt);
+	if (err != -ENOENT && err != -EINVAL)
+		return 0;
 	/* The control socket: an ACK or RST for a TIME_WAIT peer. */
 	if (sk->sk_state == TCP_CLOSE && !inet_sk(sk)->inet_sport)
 		return tcp_authopt_output_timewait(skb, sk);
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		req = inet_reqsk(sk);
-		sk = req->rsk_listener;
-		info = tcp_authopt_info_lookup(sk);
-	} else {
-		info = tcp_authopt_sk_info(sk);
+		struct request_sock *req = inet_reqsk(sk);
+		u8 keyid, rnext;
+		bool known;
+
+		info = tcp_authopt_info_lookup(req->rsk_listener);
+		if (!info)
+			return 0;
+		known = tcp_authopt_hs_syn_keyids(req, &keyid, &rnext);
+		return tcp_authopt_output_synack(skb, req->rsk_listener, info,
+						 known, keyid, rnext);
 	}
+	info = tcp_authopt_sk_info(sk);
 	if (!info)
 		return 0;
 
 	tcp_authopt_skb_addr(skb, false, &peer);
 	l3index = tcp_authopt_sk_l3index(sk);
-	if (req)
-		s.key = tcp_authopt_synack_key(info, req, (struct sockaddr *)&peer,
-					       l3index, &s.rnextkeyid);
-	else
-		s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
-	if (IS_ERR(s.key))
-		return PTR_ERR(s.key);
+	s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
 	if (!s.key || tcp_authopt_has_md5((const u8 *)th, th->doff * 4))
 		return 0;
-	if (!req)
-		s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
+	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
 
-	if (req) {
-		err = tcp_authopt_handshake_key(skb, s.key, tcp_rsk(req)->snt_isn,
-						tcp_rsk(req)->rcv_isn, tkey);
-		s.traffic_key = tkey;
-	} else if (th->syn && !th->ack) {
+	if (th->syn && !th->ack) {
 		tcp_authopt_make_room(sk, info);
 		err = tcp_authopt_handshake_key(skb, s.key, ntohl(th->seq), 0, tkey);
 		s.traffic_key = tkey;
@@ -504,7 +579,14 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb->sk;
 	unsigned int ret = NF_ACCEPT;
 
-	if (!tcp_authopt_info_any() || !sk)
+	if (!tcp_authopt_info_any())
+		return NF_ACCEPT;
+	/*
+	 * A socket in a VRF sends each packet through LOCAL_OUT twice: first
+	 * on the VRF device, then on the device its route leaves by. Sign on
+	 * the second pass, where the route's MTU sizes any GSO packet.
+	 */
+	if (state->out && netif_is_l3_master(state->out))
 		return NF_ACCEPT;
 	if (ip_hdr(skb)->version == 4) {
 		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
@@ -512,6 +594,13 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 			return NF_ACCEPT;
 	} else if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP) {
 		return NF_ACCEPT;
+	}
+	if (!sk) {
+		rcu_read_lock();
+		if (tcp_authopt_output_cookie(skb, state->net))
+			ret = NF_DROP;
+		rcu_read_unlock();
+		return ret;
 	}
 	/* Request sockets have no sk_protocol: test the state first. */
 	if (sk->sk_state != TCP_NEW_SYN_RECV &&

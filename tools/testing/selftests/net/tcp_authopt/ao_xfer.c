@@ -288,6 +288,15 @@ static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
 	ssize_t n;
 	uint64_t i;
 
+	if (rollovers) {
+		/* Start from the key in use: connect() picks the newest. */
+		struct tcp_ao_info_opt info = {};
+		socklen_t len = sizeof(info);
+
+		if (getsockopt(fd, IPPROTO_TCP, TCP_AO_INFO, &info, &len))
+			die("TCP_AO_INFO get");
+		cur = keys[1].sndid == info.current_key;
+	}
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	while (rcvd < expect || sent < bytes) {
 		p.events = (rcvd < expect ? POLLIN : 0) | (sent < bytes ? POLLOUT : 0);

@@ -61,13 +61,35 @@ fail() {
 	return 1
 }
 
+# host_check FILE CMD [ARGS...]: check FILE with CMD, where an argument {}
+# stands for FILE. Under scripts/run-tests.sh the check runs on the host
+# once the guest is done (the guest is emulated and slow at number
+# crunching such as verifying every MAC of a capture): FILE is copied out
+# and a failing check fails the test. Run by hand, the check runs here.
+host_check() {
+	local file=$1 n arg args=()
+	shift
+	if [ -z "${KR_HOSTCHECK_DIR:-}" ]; then
+		for arg in "$@"; do args+=("${arg//\{\}/$file}"); done
+		"${args[@]}"
+		return
+	fi
+	mkdir -p "$KR_HOSTCHECK_DIR" || return 1
+	n=$(find "$KR_HOSTCHECK_DIR" -name '*.cmd' | wc -l)
+	cp "$file" "$KR_HOSTCHECK_DIR/$n.data" || return 1
+	for arg in "$@"; do args+=("${arg//\{\}/@KR_DATA@}"); done
+	printf '%q ' "${args[@]}" > "$KR_HOSTCHECK_DIR/$n.cmd"
+	log "on the host after the guest: $*"
+}
+
 # run_test NAME FUNCTION [ARGS...]: run one named test case; its status
 # is the function's (0 pass, $KSFT_SKIP skip, anything else fail).
 run_test() {
-	local name=$1 rc
+	local name=$1 rc start=$SECONDS
 	shift
 	"$@"
 	rc=$?
+	log "$name took $((SECONDS - start)) s"
 	case $rc in
 	0) tap_ok "$name" ;;
 	"$KSFT_SKIP") tap_skip "$name" "see above" ;;

@@ -183,6 +183,10 @@ static void repair_connect(int fd, const struct repair *r,
 		{ TCPOPT_MAXSEG, 1400 },
 		{ TCPOPT_WINDOW, 7 << 16 | 7 },
 	};
+	struct tcp_repair_window win = {
+		.snd_wl1 = r->rcv, .snd_wnd = 1 << 20, .max_window = 1 << 20,
+		.rcv_wnd = 1 << 20, .rcv_wup = r->rcv,
+	};
 	struct sockaddr_storage local = { .ss_family = peer->ss_family };
 	struct tcp_ao_repair ao = {};
 
@@ -199,6 +203,12 @@ static void repair_connect(int fd, const struct repair *r,
 		die("connect (repair)");
 	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_OPTIONS, opts, sizeof(opts)))
 		die("TCP_REPAIR_OPTIONS");
+	/* Open windows, as a restored connection has them: without this the
+	 * window edge (snd_wl1 0) lies after sequence numbers near 2^32 and
+	 * the peer's first window update would be ignored.
+	 */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_WINDOW, &win, sizeof(win)))
+		die("TCP_REPAIR_WINDOW");
 	ao.snt_isn = htonl(r->snd - 1);
 	ao.rcv_isn = htonl(r->rcv - 1);
 	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_REPAIR, &ao, sizeof(ao)))

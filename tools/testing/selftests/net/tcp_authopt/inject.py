@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Forge segments into a live TCP-AO connection: learn its sequence
-numbers from one captured segment of the peer, then send, in window:
+numbers from one captured segment of the peer (it prints "sniffing" once
+it listens, so the connection can be started after it), then send:
 a data segment with a wrong MAC, one without TCP-AO, one with an unknown
 KeyID, a RST without TCP-AO and a RST with a wrong MAC.
 
@@ -48,7 +49,8 @@ if sys.argv[1] == "probe":
     sys.exit(0)
 
 iface, port, keyid, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-pkts = sniff(iface=iface, filter=f"tcp and src port {port}", count=1, timeout=60)
+print("sniffing", flush=True)
+pkts = sniff(iface=iface, filter=f"tcp and src port {port}", count=1, timeout=120)
 if not pkts:
     print("no segment of the connection seen")
     sys.exit(1)

@@ -66,6 +66,12 @@ echo "TAP version 13"
 		echo "not ok build/selftests"
 		sed 's/^/#   /' "$step_log.b"
 	fi
+	if scripts/ynl-regen.sh --check > "$step_log.b" 2>&1; then
+		echo "ok ynl-regen"
+	else
+		echo "not ok ynl-regen"
+		sed 's/^/#   /' "$step_log.b"
+	fi
 	rm -f "$step_log.b"
 	scripts/lint.sh "$@"
 	scripts/dkms-check.sh "$@"

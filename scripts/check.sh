@@ -60,7 +60,7 @@ echo "TAP version 13"
 			sed 's/^/#   /' "$step_log.b"
 		fi
 	done
-	if make -s selftests > "$step_log.b" 2>&1; then
+	if make -s tools selftests > "$step_log.b" 2>&1; then
 		echo "ok build/selftests"
 	else
 		echo "not ok build/selftests"

@@ -38,6 +38,19 @@ static struct genl_family tcp_authopt_nl_family __ro_after_init = {
 static DECLARE_RWSEM(tcp_authopt_nl_sem);
 static bool tcp_authopt_nl_up;
 
+/* A missing attribute: point at it and say which. */
+#define TCP_AUTHOPT_NL_REQUIRE(info, attr, name) ({			\
+	struct genl_info *__info = (info);				\
+	int __attr = (attr);						\
+	bool __missing = !__info->attrs[__attr];			\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
+		NL_SET_ERR_MSG(__info->extack, name " is required");	\
+	}								\
+	__missing;							\
+})
+
 /* Largest MAC: the option, 32-bit aligned, must fit a SYN's free space. */
 #define TCP_AUTHOPT_NL_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
 				  TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
@@ -228,8 +241,8 @@ static int tcp_authopt_nl_parse_id(struct genl_info *info,
 {
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, TCP_AUTHOPT_ATTR_SEND_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, TCP_AUTHOPT_ATTR_RECV_ID))
+	if (TCP_AUTHOPT_NL_REQUIRE(info, TCP_AUTHOPT_ATTR_SEND_ID, "send-id") ||
+	    TCP_AUTHOPT_NL_REQUIRE(info, TCP_AUTHOPT_ATTR_RECV_ID, "recv-id"))
 		return -EINVAL;
 	*sndid = nla_get_u8(info->attrs[TCP_AUTHOPT_ATTR_SEND_ID]);
 	*rcvid = nla_get_u8(info->attrs[TCP_AUTHOPT_ATTR_RECV_ID]);
@@ -301,8 +314,8 @@ static int tcp_authopt_nl_parse_crypto(struct genl_info *info,
 	bool reduce = false;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, TCP_AUTHOPT_ATTR_ALG) ||
-	    GENL_REQ_ATTR_CHECK(info, TCP_AUTHOPT_ATTR_KEY))
+	if (TCP_AUTHOPT_NL_REQUIRE(info, TCP_AUTHOPT_ATTR_ALG, "alg") ||
+	    TCP_AUTHOPT_NL_REQUIRE(info, TCP_AUTHOPT_ATTR_KEY, "key"))
 		return -EINVAL;
 	if (!nla_len(k) || nla_len(k) > TCP_AUTHOPT_MAX_KEYLEN) {
 		NL_SET_ERR_MSG_ATTR(extack, k, "key must be 1 to 80 bytes");

@@ -313,7 +313,7 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 /* Send @nlh and run @cb on every reply until the ack or dump end. */
 static void talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	static char buf[1 << 16];
+	static char buf[8192];
 	unsigned int portid = mnl_socket_get_portid(nl);
 	int ret;
 

@@ -34,7 +34,7 @@
 
 #define NL_MSGS		12000	/* messages to the family */
 #define SOCKOPT_CALLS	6000	/* socket option calls */
-#define SLAB_TOLERANCE	1500	/* kmalloc objects of noise allowed */
+#define SLAB_TOLERANCE	1000	/* kmalloc objects of noise allowed */
 #define BUF_SIZE	4096
 
 static uint64_t rng_state;

@@ -275,10 +275,8 @@ static int report_error(const struct nlmsghdr *nlh, const void *req)
 		if (off + sizeof(struct nlattr) <= ((const struct nlmsghdr *)req)->nlmsg_len)
 			type = mnl_attr_get_type((const struct nlattr *)((const char *)req + off));
 	}
-#ifdef NLMSGERR_ATTR_MISS_TYPE
 	if (type < 0 && tb[NLMSGERR_ATTR_MISS_TYPE])
 		type = mnl_attr_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-#endif
 	fprintf(stderr, "Error: %s", msg ? msg : strerror(-err->error));
 	if (type >= 0)
 		fprintf(stderr, " (attribute %s)", attr_name(type));

@@ -262,7 +262,8 @@ static size_t mutate(char *buf, size_t len)
 			len = NLMSG_HDRLEN + rnd_below(len - NLMSG_HDRLEN + 1);
 			break;
 		case 2: /* append a copy of the attributes */
-			if (2 * len - NLMSG_HDRLEN - GENL_HDRLEN <= BUF_SIZE) {
+			if (len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+			    2 * len - NLMSG_HDRLEN - GENL_HDRLEN <= BUF_SIZE) {
 				memcpy(buf + len, buf + NLMSG_HDRLEN + GENL_HDRLEN,
 				       len - NLMSG_HDRLEN - GENL_HDRLEN);
 				len += len - NLMSG_HDRLEN - GENL_HDRLEN;
@@ -418,7 +419,7 @@ static struct tcp_ao_add random_ao_add(int family)
 
 static void fuzz_sockopts(void)
 {
-	unsigned char buf[1024];
+	static unsigned char buf[1024] __attribute__((aligned(8)));
 	int fds[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	unsigned int i, slot;
 	socklen_t olen;
@@ -458,6 +459,15 @@ static void fuzz_sockopts(void)
 		} else {
 			olen = rnd_below(sizeof(buf));
 			rnd_bytes(buf, olen);
+			if (opt == TCP_AO_GET_KEYS && olen >= sizeof(struct tcp_ao_getsockopt)) {
+				/*
+				 * As upstream, the kernel fills up to nkeys
+				 * structs: never claim more than the buffer
+				 * holds.
+				 */
+				((struct tcp_ao_getsockopt *)buf)->nkeys %=
+					sizeof(buf) / sizeof(struct tcp_ao_getsockopt) + 1;
+			}
 			getsockopt(fds[slot], IPPROTO_TCP, opt, buf, &olen);
 		}
 	}

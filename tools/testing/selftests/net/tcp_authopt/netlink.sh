@@ -185,14 +185,15 @@ test_lifetimes_monitor() {
 	now=$(date +%s)
 	while [ "$(date +%s)" = "$now" ]; do sleep 0.02; done
 	now=$(date +%s)
-	# Old key: sending ends at now+3, accepting at now+5. New key: accepted
-	# from now+1, sent with from now+2: a rollover with overlap.
+	# Old key: sending ends at now+6, accepting at now+8. New key: accepted
+	# from now+4, sent with from now+5: a rollover with overlap. (The
+	# emulated guest needs a few seconds for the adds and the first look.)
 	ta key add peer 192.0.2.1 send-id 1 recv-id 1 alg 'hmac(sha1)' \
-		send-lifetime 0 $((now + 3)) accept-lifetime 0 $((now + 5)) \
+		send-lifetime 0 $((now + 6)) accept-lifetime 0 $((now + 8)) \
 		key-file "$TMP/key" || fail "add old key" || return
 	ta key add peer 192.0.2.1 send-id 2 recv-id 2 alg 'hmac(sha1)' \
-		send-lifetime $((now + 2)) infinite \
-		accept-lifetime $((now + 1)) infinite \
+		send-lifetime $((now + 5)) infinite \
+		accept-lifetime $((now + 4)) infinite \
 		key-file "$TMP/key" || fail "add new key" || return
 	out=$(proc_keys | awk '$1 == 1 || $1 == 2 { print $1, $NF }' | sort)
 	expect_eq "states before" "1 send-valid,accept-valid
@@ -235,7 +236,7 @@ test_netns_isolation() {
 
 # More keys than fit in one 8 KiB dump message of the CLI.
 test_many_keys_dump() {
-	local n=150
+	local n=80
 
 	ns_create NS || return 1
 	inns bash -c 'for i in $(seq '$n'); do

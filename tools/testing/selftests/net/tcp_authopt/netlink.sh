@@ -7,7 +7,8 @@
 # lifetimes reported by "monitor" as they begin and end, /proc/net/tcp_authopt
 # without key bytes, and per-namespace isolation.
 #
-# Each case runs in fresh namespaces:
+# Cases can be run one by one: netlink.sh [CASE...]. Each runs in fresh
+# namespaces:
 #
 #	ns1 (keys under test)      ns2 (must not see them)
 
@@ -257,12 +258,16 @@ test_unprivileged() {
 	expect_eq "unprivileged show" "Error: Operation not permitted: Operation not permitted" "$out"
 }
 
+ALL="add_get_del rejects lifetimes_monitor netns_isolation many_keys_dump unprivileged"
+
+# Usage: netlink.sh [CASE...] (default: all)
 [ -x "$TOOL" ] || { echo "no $TOOL (make tools)"; exit "$KSFT_FAIL"; }
-tap_plan 6
-run_test add_get_del test_add_get_del
-run_test rejects test_rejects
-run_test lifetimes_monitor test_lifetimes_monitor
-run_test netns_isolation test_netns_isolation
-run_test many_keys_dump test_many_keys_dump
-run_test unprivileged test_unprivileged
+[ $# -gt 0 ] || set -- $ALL
+tap_plan $#
+for t in "$@"; do
+	case " $ALL " in
+	*" $t "*) run_test "$t" "test_$t" ;;
+	*) tap_fail "$t: no such case" ;;
+	esac
+done
 tap_finish

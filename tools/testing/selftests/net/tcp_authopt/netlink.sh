@@ -203,12 +203,15 @@ test_lifetimes_monitor() {
 	out=$(grep -o '"event":"[a-z-]*","peer":"192.0.2.1","prefix_len":32,"send_id":[0-9]' "$mon" |
 	      sed 's/"event":"\([a-z-]*\)".*"send_id":\([0-9]\)/\2 \1/')
 	log "$(echo "$out" | tr '\n' ' ')"
-	expect_eq "events" "1 added
-2 added
-2 accept-valid
-2 send-valid
+	# Adds are reported at once, boundaries by the lifetime timer: a
+	# loaded guest may run it late and report two boundaries in one pass,
+	# so only the set of boundary events is fixed, not their order.
+	expect_eq "first events" "1 added
+2 added" "$(echo "$out" | head -n 2)" || return
+	expect_eq "boundary events" "1 accept-expired
 1 send-expired
-1 accept-expired" "$out" || return
+2 accept-valid
+2 send-valid" "$(echo "$out" | tail -n +3 | sort)" || return
 	out=$(proc_keys | awk '$1 == 1 || $1 == 2 { print $1, $NF }' | sort)
 	expect_eq "states after" "1 -
 2 send-valid,accept-valid" "$out" || return

@@ -186,18 +186,27 @@ test_lifetimes_monitor() {
 	now=$(date +%s)
 	while [ "$(date +%s)" = "$now" ]; do sleep 0.02; done
 	now=$(date +%s)
-	# Old key: sending ends at now+6, accepting at now+8. New key: accepted
-	# from now+4, sent with from now+5: a rollover with overlap. (The
-	# emulated guest needs a few seconds for the adds and the first look.)
+	# Old key: sending ends at now+12, accepting at now+14. New key:
+	# accepted from now+10, sent with from now+11: a rollover with
+	# overlap. The margin lets a slow emulated guest finish the adds first.
 	ta key add peer 192.0.2.1 send-id 1 recv-id 1 alg 'hmac(sha1)' \
-		send-lifetime 0 $((now + 6)) accept-lifetime 0 $((now + 8)) \
+		send-lifetime 0 $((now + 12)) accept-lifetime 0 $((now + 14)) \
 		key-file "$TMP/key" || fail "add old key" || return
 	ta key add peer 192.0.2.1 send-id 2 recv-id 2 alg 'hmac(sha1)' \
-		send-lifetime $((now + 5)) infinite \
-		accept-lifetime $((now + 4)) infinite \
+		send-lifetime $((now + 11)) infinite \
+		accept-lifetime $((now + 10)) infinite \
 		key-file "$TMP/key" || fail "add new key" || return
-	out=$(proc_keys | awk '$1 == 1 || $1 == 2 { print $1, $NF }' | sort)
-	expect_eq "states before" "1 send-valid,accept-valid
+	[ "$(date +%s)" -lt $((now + 10)) ] ||
+		log "adds took over 10 s: the states below may fail"
+	# The "added" notifications carry each key's state when it was added.
+	wait_for "$mon" '"event":"added","peer":"192.0.2.1","prefix_len":32,"send_id":2' || return
+	out=$("$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "added" and e["peer"] == "192.0.2.1":
+        print(e["send_id"], ",".join(e["state"]) or "-")' "$mon")
+	expect_eq "states when added" "1 send-valid,accept-valid
 2 -" "$out" || return
 	wait_for "$mon" '"event":"accept-expired","peer":"192.0.2.1","prefix_len":32,"send_id":1' || return
 	out=$(grep -o '"event":"[a-z-]*","peer":"192.0.2.1","prefix_len":32,"send_id":[0-9]' "$mon" |

@@ -31,8 +31,14 @@ modules: $(addprefix modules-,$(KVERS))
 modules-%: FORCE
 	@$(TOP)/scripts/build-modules.sh $*
 
+TOOL_DIRS := $(wildcard tools/*/Makefile)
+
 tools:
-	@:
+	@for mk in $(TOOL_DIRS); do \
+		dir=$$(dirname $$mk); \
+		$(MAKE) -s -C $$dir OUTPUT=$(BUILD)/tools \
+			UAPI_DIR=$(TOP)/include/uapi || exit 1; \
+	done
 
 selftests: $(KR_CACHE)/linux/.complete
 	@for mk in $(SELFTEST_DIRS); do \

@@ -60,10 +60,16 @@ echo "TAP version 13"
 			sed 's/^/#   /' "$step_log.b"
 		fi
 	done
-	if make -s selftests > "$step_log.b" 2>&1; then
+	if make -s tools selftests > "$step_log.b" 2>&1; then
 		echo "ok build/selftests"
 	else
 		echo "not ok build/selftests"
+		sed 's/^/#   /' "$step_log.b"
+	fi
+	if scripts/ynl-regen.sh --check > "$step_log.b" 2>&1; then
+		echo "ok ynl-regen"
+	else
+		echo "not ok ynl-regen"
 		sed 's/^/#   /' "$step_log.b"
 	fi
 	rm -f "$step_log.b"

@@ -10,6 +10,8 @@
 #include "crypto.h"
 #include "handshake.h"
 #include "info.h"
+#include "netlink.h"
+#include "nskey.h"
 #include "selftest.h"
 #include "sockopt.h"
 #include "stat.h"
@@ -29,15 +31,25 @@ static int __init tcp_authopt_init(void)
 	err = tcp_authopt_stat_init();
 	if (err)
 		goto err_info;
+	err = tcp_authopt_nskey_init();
+	if (err)
+		goto err_stat;
+	err = tcp_authopt_nl_init();
+	if (err)
+		goto err_nskey;
 	if (selftest) {
 		err = tcp_authopt_selftest(&init_net);
 		if (err)
-			goto err_stat;
+			goto err_nl;
 	}
 	tcp_authopt_selftest_debugfs_init();
 	tcp_authopt_proto_install();
 	return 0;
 
+err_nl:
+	tcp_authopt_nl_exit();
+err_nskey:
+	tcp_authopt_nskey_exit();
 err_stat:
 	tcp_authopt_stat_exit();
 err_info:
@@ -50,6 +62,8 @@ static void __exit tcp_authopt_exit(void)
 {
 	tcp_authopt_proto_uninstall();
 	tcp_authopt_selftest_debugfs_exit();
+	tcp_authopt_nl_exit();
+	tcp_authopt_nskey_exit();
 	tcp_authopt_stat_exit();
 	tcp_authopt_hs_exit();
 	tcp_authopt_info_exit();

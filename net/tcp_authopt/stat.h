@@ -17,6 +17,7 @@ enum tcp_authopt_mib_field {
 	TCP_AUTHOPT_MIB_DROPPED_ICMPS,	/* TCPAODroppedIcmps: ICMP errors ignored */
 	TCP_AUTHOPT_MIB_SELFTEST_PASS,	/* TCPAOSelfTestPass: RFC 9235 vectors passed */
 	TCP_AUTHOPT_MIB_SELFTEST_FAIL,	/* TCPAOSelfTestFail: RFC 9235 vectors failed */
+	TCP_AUTHOPT_MIB_KEY_REQ_REJECTED, /* TCPAOKeyRequestRejected: netlink key request refused */
 	__TCP_AUTHOPT_MIB_MAX
 };
 

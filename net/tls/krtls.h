@@ -160,6 +160,7 @@ int krtls_getsockopt(struct sock *sk, int level, int optname,
 void krtls_key_free(struct krtls_key *key);
 
 /* sw.c */
+void krtls_ciphers_init(void);
 const struct krtls_cipher *krtls_cipher_find(u16 type);
 int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 		   const struct krtls_cipher *cipher);

@@ -16,7 +16,7 @@ struct krtls_family {
 	struct proto *base;
 	const struct proto_ops *base_ops;
 	struct proto prot;
-	struct proto_ops ops;
+	struct proto_ops ops;	/* built at run time, see lint-exceptions */
 	bool built;
 };
 
@@ -132,6 +132,7 @@ static int __init krtls_init(void)
 {
 	int err;
 
+	krtls_ciphers_init();
 	err = krtls_proc_init();
 	if (err)
 		return err;

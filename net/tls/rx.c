@@ -58,11 +58,11 @@ static int krtls_read_actor(read_descriptor_t *desc, struct sk_buff *skb,
 	return n;
 }
 
-/* Move up to @upto - rec->have bytes from TCP into @rec. */
-static int krtls_rx_pull(struct sock *sk, struct krtls_rec *rec, u32 upto)
+/* Move bytes from TCP into @rec until it holds @end of them. */
+static int krtls_rx_pull(struct sock *sk, struct krtls_rec *rec, u32 end)
 {
 	read_descriptor_t desc = {
-		.count = upto - rec->have,
+		.count = end - rec->have,
 		.arg.data = rec,
 	};
 	int ret;
@@ -285,6 +285,7 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 	struct krtls_rec *rec;
 	struct sk_buff *skb;
 	struct krtls_rx *rx;
+	bool nonblock;
 	long timeo;
 	u32 chunk;
 	int err;
@@ -294,8 +295,9 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 
 	lock_sock(sk);
 	rx = ctx->rx;
-	timeo = sock_rcvtimeo(sk, (sock->file->f_flags & O_NONBLOCK) ||
-				  (flags & SPLICE_F_NONBLOCK));
+	nonblock = (sock->file->f_flags & O_NONBLOCK) ||
+		   (flags & SPLICE_F_NONBLOCK);
+	timeo = sock_rcvtimeo(sk, nonblock);
 	for (;;) {
 		rec = krtls_rx_first(rx);
 		if (rec && !rec->len && rec->type == KRTLS_CT_APP_DATA) {

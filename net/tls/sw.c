@@ -19,33 +19,60 @@
 
 #include "krtls.h"
 
-#define KRTLS_CIPHER(_type, _st, _alg, _expl, _ccm)			\
+/*
+ * Every crypto_info struct of the uAPI is the tls_crypto_info header then
+ * iv, key, salt and rec_seq, unpadded; offsets follow from the sizes.
+ */
+#define KRTLS_CIPHER(_type, _iv, _key, _salt, _alg, _expl, _ccm)	\
 	{								\
-		.type = _type,						\
-		.info_len = sizeof(struct _st),				\
-		.key_len = sizeof_field(struct _st, key),		\
-		.salt_len = sizeof_field(struct _st, salt),		\
-		.iv_len = sizeof_field(struct _st, iv),			\
-		.iv_off = offsetof(struct _st, iv),			\
-		.key_off = offsetof(struct _st, key),			\
-		.salt_off = offsetof(struct _st, salt),			\
-		.seq_off = offsetof(struct _st, rec_seq),		\
-		.explicit_nonce = _expl,				\
-		.ccm = _ccm,						\
-		.alg = _alg,						\
+		.type = _type, .iv_len = _iv, .key_len = _key,		\
+		.salt_len = _salt, .alg = _alg,				\
+		.explicit_nonce = _expl, .ccm = _ccm,			\
 	}
 
-static const struct krtls_cipher krtls_ciphers[] = {
-	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_128, tls12_crypto_info_aes_gcm_128,
-		     "gcm(aes)", true, false),
-	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_256, tls12_crypto_info_aes_gcm_256,
-		     "gcm(aes)", true, false),
-	KRTLS_CIPHER(TLS_CIPHER_AES_CCM_128, tls12_crypto_info_aes_ccm_128,
-		     "ccm(aes)", true, true),
+static struct krtls_cipher krtls_ciphers[] __ro_after_init = {
+	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_128, TLS_CIPHER_AES_GCM_128_IV_SIZE,
+		     TLS_CIPHER_AES_GCM_128_KEY_SIZE,
+		     TLS_CIPHER_AES_GCM_128_SALT_SIZE, "gcm(aes)", true, false),
+	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_256, TLS_CIPHER_AES_GCM_256_IV_SIZE,
+		     TLS_CIPHER_AES_GCM_256_KEY_SIZE,
+		     TLS_CIPHER_AES_GCM_256_SALT_SIZE, "gcm(aes)", true, false),
+	KRTLS_CIPHER(TLS_CIPHER_AES_CCM_128, TLS_CIPHER_AES_CCM_128_IV_SIZE,
+		     TLS_CIPHER_AES_CCM_128_KEY_SIZE,
+		     TLS_CIPHER_AES_CCM_128_SALT_SIZE, "ccm(aes)", true, true),
 	KRTLS_CIPHER(TLS_CIPHER_CHACHA20_POLY1305,
-		     tls12_crypto_info_chacha20_poly1305,
+		     TLS_CIPHER_CHACHA20_POLY1305_IV_SIZE,
+		     TLS_CIPHER_CHACHA20_POLY1305_KEY_SIZE,
+		     TLS_CIPHER_CHACHA20_POLY1305_SALT_SIZE,
 		     "rfc7539(chacha20,poly1305)", false, false),
 };
+
+/* Fill in the offsets; checked against the uAPI structs at build time. */
+void __init krtls_ciphers_init(void)
+{
+	int i;
+
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_gcm_128) !=
+		     sizeof(struct tls_crypto_info) + 8 + 16 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_gcm_256) !=
+		     sizeof(struct tls_crypto_info) + 8 + 32 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_ccm_128) !=
+		     sizeof(struct tls_crypto_info) + 8 + 16 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_chacha20_poly1305) !=
+		     sizeof(struct tls_crypto_info) + 12 + 32 + 0 + 8);
+	BUILD_BUG_ON(offsetof(struct tls12_crypto_info_aes_gcm_256, rec_seq) !=
+		     sizeof(struct tls_crypto_info) + 8 + 32 + 4);
+
+	for (i = 0; i < ARRAY_SIZE(krtls_ciphers); i++) {
+		struct krtls_cipher *c = &krtls_ciphers[i];
+
+		c->iv_off = sizeof(struct tls_crypto_info);
+		c->key_off = c->iv_off + c->iv_len;
+		c->salt_off = c->key_off + c->key_len;
+		c->seq_off = c->salt_off + c->salt_len;
+		c->info_len = c->seq_off + KRTLS_SEQ_LEN;
+	}
+}
 
 const struct krtls_cipher *krtls_cipher_find(u16 type)
 {

@@ -97,7 +97,7 @@ struct krtls_rx {
 	struct krtls_key key;
 	struct list_head ready;		/* decrypted records */
 	struct krtls_rec *asm_rec;	/* record being read off TCP */
-	int err;			/* sticky parse/decrypt error */
+	bool stopped;			/* malformed header seen */
 	bool key_update_pending;	/* RFC 8446 4.6.3 pause */
 	bool no_pad;
 };

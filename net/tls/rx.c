@@ -35,10 +35,14 @@ static void krtls_rx_consume(struct krtls_rec *rec, u32 n)
 	}
 }
 
-/* A parse or decrypt error breaks the stream for good. */
+/*
+ * Report a parse or decrypt error through sk_err, as the in-tree module
+ * does: the first read returns it (and clears it). A malformed header
+ * also stops the parser for good; a record that fails to decrypt stays
+ * and fails again on every read.
+ */
 void krtls_rx_abort(struct sock *sk, struct krtls_ctx *ctx, int err)
 {
-	ctx->rx->err = err;
 	WRITE_ONCE(sk->sk_err, err);
 	sk_error_report(sk);
 }
@@ -118,8 +122,9 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
 			return 0;
 		err = krtls_rx_header(ctx, rec);
 		if (err) {
+			rx->stopped = true;
 			krtls_rx_abort(sk, ctx, -err);
-			return err;
+			return sock_error(sk) ? : err;
 		}
 	}
 	err = krtls_rx_pull(sk, rec, rec->need);
@@ -152,13 +157,6 @@ static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx)
 	return 1;
 }
 
-static int krtls_rx_error(struct sock *sk, struct krtls_rx *rx, bool copied)
-{
-	if (sk->sk_err)
-		return copied ? -READ_ONCE(sk->sk_err) : sock_error(sk);
-	return -rx->err;
-}
-
 /*
  * Get one more record onto rx->ready, waiting up to *@timeo. Returns 1,
  * 0 at end of stream, or a negative errno.
@@ -170,11 +168,9 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 	int ret;
 
 	for (;;) {
-		if (rx->err)
-			return krtls_rx_error(sk, rx, copied);
 		if (rx->key_update_pending)
 			return -EKEYEXPIRED;
-		ret = krtls_rx_fill(sk, ctx);
+		ret = rx->stopped ? 0 : krtls_rx_fill(sk, ctx);
 		if (ret < 0)
 			return ret;
 		if (ret > 0)
@@ -338,8 +334,8 @@ static bool krtls_rx_readable(struct sock *sk, struct krtls_ctx *ctx)
 	bool ret;
 
 	lock_sock(sk);
-	ret = !list_empty(&rx->ready) || rx->err;
-	if (!ret && !rx->key_update_pending)
+	ret = !list_empty(&rx->ready);
+	if (!ret && !rx->key_update_pending && !rx->stopped)
 		ret = krtls_rx_fill(sk, ctx) != 0;
 	release_sock(sk);
 	return ret;

@@ -97,6 +97,7 @@ struct krtls_rx {
 	struct krtls_key key;
 	struct list_head ready;		/* decrypted records */
 	struct krtls_rec *asm_rec;	/* record being read off TCP */
+	struct krtls_rec *spare;	/* a free buffer, to avoid churn */
 	bool stopped;			/* malformed header seen */
 	bool key_update_pending;	/* RFC 8446 4.6.3 pause */
 	bool no_pad;
@@ -174,6 +175,7 @@ void krtls_rec_free(struct krtls_rec *rec);
 /* tx.c */
 int krtls_tx_init(struct sock *sk, struct krtls_ctx *ctx);
 void krtls_tx_release(struct sock *sk, struct krtls_ctx *ctx);
+void krtls_tx_stop(struct sock *sk, struct krtls_ctx *ctx);
 void krtls_tx_cancel(struct krtls_ctx *ctx);
 int krtls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size);
 void krtls_splice_eof(struct socket *sock);

@@ -108,7 +108,11 @@ static void krtls_close(struct sock *sk, long timeout)
 	struct krtls_ctx *ctx = krtls_get_ctx(sk);
 	struct proto *base = ctx->base_prot;
 
+	lock_sock(sk);
+	krtls_tx_stop(sk, ctx);
+	release_sock(sk);
 	krtls_tx_cancel(ctx);
+
 	lock_sock(sk);
 	krtls_tx_release(sk, ctx);
 	krtls_rx_release(sk, ctx);

@@ -25,14 +25,19 @@ static struct krtls_rec *krtls_rx_first(struct krtls_rx *rx)
 	return list_first_entry_or_null(&rx->ready, struct krtls_rec, list);
 }
 
-static void krtls_rx_consume(struct krtls_rec *rec, u32 n)
+/* Consume @n bytes of @rec; a used-up buffer is kept for the next one. */
+static void krtls_rx_consume(struct krtls_rx *rx, struct krtls_rec *rec,
+			     u32 n)
 {
 	rec->off += n;
 	rec->len -= n;
-	if (!rec->len) {
-		list_del(&rec->list);
+	if (rec->len)
+		return;
+	list_del_init(&rec->list);
+	if (rx->spare)
 		krtls_rec_free(rec);
-	}
+	else
+		rx->spare = rec;
 }
 
 /*
@@ -109,7 +114,12 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
 	int err;
 
 	if (!rec) {
-		rec = krtls_rec_alloc(sk->sk_allocation);
+		rec = rx->spare;
+		rx->spare = NULL;
+		if (rec)
+			rec->have = 0;
+		else
+			rec = krtls_rec_alloc(sk->sk_allocation);
 		if (!rec)
 			return -ENOMEM;
 		rx->asm_rec = rec;
@@ -260,10 +270,10 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		if (peek) {
 			cursor = rec;
 		} else if (n == rec->len) {
-			krtls_rx_consume(rec, n);
+			krtls_rx_consume(rx, rec, n);
 			msg->msg_flags |= MSG_EOR;
 		} else {
-			krtls_rx_consume(rec, n);
+			krtls_rx_consume(rx, rec, n);
 		}
 		if (control != KRTLS_CT_APP_DATA)
 			break;
@@ -297,7 +307,7 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 	for (;;) {
 		rec = krtls_rx_first(rx);
 		if (rec && !rec->len && rec->type == KRTLS_CT_APP_DATA) {
-			krtls_rx_consume(rec, 0);
+			krtls_rx_consume(rx, rec, 0);
 			continue;
 		}
 		if (rec)
@@ -321,7 +331,7 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 	err = skb_splice_bits(skb, sk, 0, pipe, chunk, flags);
 	consume_skb(skb);
 	if (err > 0)
-		krtls_rx_consume(rec, err);
+		krtls_rx_consume(rx, rec, err);
 out:
 	release_sock(sk);
 	return err;
@@ -378,6 +388,8 @@ void krtls_rx_release(struct sock *sk, struct krtls_ctx *ctx)
 	}
 	if (rx->asm_rec)
 		krtls_rec_free(rx->asm_rec);
+	if (rx->spare)
+		krtls_rec_free(rx->spare);
 	krtls_stat_add(sk, KRTLS_MIB_CURR_RX_SW, -1);
 	krtls_key_free(&rx->key);
 	kfree(rx);

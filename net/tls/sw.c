@@ -113,9 +113,10 @@ struct krtls_rec *krtls_rec_alloc(gfp_t gfp)
 	return rec;
 }
 
+/* Record buffers hold ciphertext and plaintext, never keys. */
 void krtls_rec_free(struct krtls_rec *rec)
 {
-	kfree_sensitive(rec);
+	kfree(rec);
 }
 
 /* Allocate and key an AEAD for @ci; @key is untouched on failure. */

@@ -66,6 +66,20 @@ static int krtls_seal_push(struct sock *sk, struct krtls_ctx *ctx, int flags)
 	return krtls_push(sk, tx, flags);
 }
 
+/* Seal and push a record left open by MSG_MORE. */
+static int krtls_close_open(struct sock *sk, struct krtls_ctx *ctx, int flags)
+{
+	int pflags = flags & (MSG_DONTWAIT | MSG_NOSIGNAL);
+	int ret;
+
+	if (!ctx->tx->open)
+		return 0;
+	ret = krtls_push(sk, ctx->tx, pflags);
+	if (!ret)
+		ret = krtls_seal_push(sk, ctx, pflags);
+	return ret;
+}
+
 /*
  * Append @from to records of content type @type. @eor closes the last
  * record. Returns bytes accepted or a negative errno if none were.
@@ -80,9 +94,7 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 	int ret = 0;
 
 	if (tx->open && tx->open_type != type) {
-		ret = krtls_push(sk, tx, pflags);
-		if (!ret)
-			ret = krtls_seal_push(sk, ctx, pflags);
+		ret = krtls_close_open(sk, ctx, flags);
 		if (ret)
 			goto out;
 	}
@@ -124,22 +136,23 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 	}
 
 	/* An empty send without MSG_MORE closes a record left open. */
-	if (!ret && empty && eor && tx->open) {
-		ret = krtls_push(sk, tx, pflags);
-		if (!ret)
-			ret = krtls_seal_push(sk, ctx, pflags);
-	}
+	if (!ret && empty && eor)
+		ret = krtls_close_open(sk, ctx, flags);
 out:
 	if (copied)
 		return copied;
 	return ret;
 }
 
-/* TLS_SET_RECORD_TYPE control message (Documentation/networking/tls.rst). */
+/*
+ * TLS_SET_RECORD_TYPE control message (Documentation/networking/tls.rst).
+ * As in-tree, control messages that carry no SOL_TLS one are EINVAL, and
+ * a record type closes whatever record a MSG_MORE send left open.
+ */
 static int krtls_cmsg_type(struct msghdr *msg, u8 *type)
 {
 	struct cmsghdr *cmsg;
-	int err = 0;
+	int err = -EINVAL;
 
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
@@ -153,6 +166,7 @@ static int krtls_cmsg_type(struct msghdr *msg, u8 *type)
 		if (msg->msg_flags & MSG_MORE)
 			return -EINVAL;
 		*type = *(u8 *)CMSG_DATA(cmsg);
+		err = 0;
 	}
 	return err;
 }
@@ -178,6 +192,8 @@ int krtls_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	lock_sock(sk);
 	if (msg->msg_controllen) {
 		ret = krtls_cmsg_type(msg, &type);
+		if (!ret)
+			ret = krtls_close_open(sk, ctx, msg->msg_flags);
 		if (ret)
 			goto out;
 	}
@@ -236,8 +252,7 @@ void krtls_splice_eof(struct socket *sock)
 		return;
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
-	if (tx->open && !krtls_push(sk, tx, MSG_DONTWAIT | MSG_NOSIGNAL))
-		krtls_seal_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
+	krtls_close_open(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
 }
@@ -287,30 +302,40 @@ int krtls_tx_init(struct sock *sk, struct krtls_ctx *ctx)
 	return 0;
 }
 
-/* Stop the push work; call without the socket lock, before release. */
-void krtls_tx_cancel(struct krtls_ctx *ctx)
+/*
+ * Close, step 1 (socket lock held): a last best-effort push, and no more
+ * work scheduled from write space.
+ */
+void krtls_tx_stop(struct sock *sk, struct krtls_ctx *ctx)
 {
 	struct krtls_tx *tx = ctx->tx;
 
 	if (!tx)
 		return;
 	WRITE_ONCE(tx->closing, true);
-	if (cancel_work_sync(&tx->work))
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_write_space = tx->saved_write_space;
+	write_unlock_bh(&sk->sk_callback_lock);
+	if (krtls_tx_pending(tx))
+		krtls_push(sk, tx, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* Close, step 2 (no socket lock: the work takes it): wait for the work. */
+void krtls_tx_cancel(struct krtls_ctx *ctx)
+{
+	struct krtls_tx *tx = ctx->tx;
+
+	if (tx && cancel_work_sync(&tx->work))
 		sock_put(tx->sk);
 }
 
-/* Socket lock held: last best-effort push, then free everything. */
+/* Close, step 3 (socket lock held): free everything. */
 void krtls_tx_release(struct sock *sk, struct krtls_ctx *ctx)
 {
 	struct krtls_tx *tx = ctx->tx;
 
 	if (!tx)
 		return;
-	if (krtls_tx_pending(tx))
-		krtls_push(sk, tx, MSG_DONTWAIT | MSG_NOSIGNAL);
-	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_write_space = tx->saved_write_space;
-	write_unlock_bh(&sk->sk_callback_lock);
 	krtls_stat_add(sk, KRTLS_MIB_CURR_TX_SW, -1);
 	krtls_rec_free(tx->rec);
 	krtls_key_free(&tx->key);

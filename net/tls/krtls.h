@@ -111,6 +111,11 @@ struct krtls_ctx {
 	struct krtls_layout layout;
 	struct krtls_tx *tx;	/* NULL until TLS_TX */
 	struct krtls_rx *rx;	/* NULL until TLS_RX */
+	/* mirrors for inet_diag, which reads without the socket lock */
+	u16 cipher_type;
+	u16 tx_conf;		/* TLS_CONF_BASE or TLS_CONF_SW */
+	u16 rx_conf;
+	bool rx_no_pad;
 	bool zc_ro_tx;
 	struct rcu_head rcu;
 };
@@ -183,6 +188,10 @@ void krtls_splice_eof(struct socket *sock);
 int krtls_sendpage(struct sock *sk, struct page *page, int offset,
 		   size_t size, int flags);
 #endif
+
+/* diag.c */
+int krtls_get_info(struct sock *sk, struct sk_buff *skb);
+size_t krtls_get_info_size(const struct sock *sk);
 
 /* rx.c */
 int krtls_rx_init(struct sock *sk, struct krtls_ctx *ctx);

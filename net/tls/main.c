@@ -92,6 +92,8 @@ static int krtls_ulp_init(struct sock *sk)
 	ctx->base_prot = f->base;
 	ctx->base_ops = f->base_ops;
 	ctx->sk = sk;
+	ctx->tx_conf = TLS_CONF_BASE;
+	ctx->rx_conf = TLS_CONF_BASE;
 	mutex_init(&ctx->tx_lock);
 
 	write_lock_bh(&sk->sk_callback_lock);
@@ -127,9 +129,11 @@ static void krtls_close(struct sock *sk, long timeout)
 }
 
 static struct tcp_ulp_ops krtls_ulp_ops __read_mostly = {
-	.name	= "tls",
-	.owner	= THIS_MODULE,
-	.init	= krtls_ulp_init,
+	.name		= "tls",
+	.owner		= THIS_MODULE,
+	.init		= krtls_ulp_init,
+	.get_info	= krtls_get_info,
+	.get_info_size	= krtls_get_info_size,
 };
 
 static int __init krtls_init(void)

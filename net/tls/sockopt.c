@@ -55,6 +55,7 @@ static int krtls_install(struct sock *sk, struct krtls_ctx *ctx, bool tx,
 	int err;
 
 	krtls_layout_init(&ctx->layout, cipher, ci->info.version);
+	WRITE_ONCE(ctx->cipher_type, cipher->type);
 	if (tx) {
 		ctx->tx = kzalloc(sizeof(*ctx->tx), GFP_KERNEL);
 		if (!ctx->tx)
@@ -68,6 +69,7 @@ static int krtls_install(struct sock *sk, struct krtls_ctx *ctx, bool tx,
 			ctx->tx = NULL;
 			return err;
 		}
+		WRITE_ONCE(ctx->tx_conf, TLS_CONF_SW);
 		krtls_stat_inc(sk, KRTLS_MIB_TX_SW);
 		krtls_stat_inc(sk, KRTLS_MIB_CURR_TX_SW);
 		return 0;
@@ -85,6 +87,7 @@ static int krtls_install(struct sock *sk, struct krtls_ctx *ctx, bool tx,
 		ctx->rx = NULL;
 		return err;
 	}
+	WRITE_ONCE(ctx->rx_conf, TLS_CONF_SW);
 	krtls_stat_inc(sk, KRTLS_MIB_RX_SW);
 	krtls_stat_inc(sk, KRTLS_MIB_CURR_RX_SW);
 	/* Records may already be queued: let pollers look again. */
@@ -207,6 +210,7 @@ static int krtls_set_no_pad(struct sock *sk, struct krtls_ctx *ctx,
 	err = -EINVAL;
 	if (ctx->rx) {
 		ctx->rx->no_pad = val;
+		WRITE_ONCE(ctx->rx_no_pad, val);
 		err = 0;
 	}
 	release_sock(sk);

@@ -13,6 +13,7 @@
 #define _KRTLS_H
 
 #include <linux/tls.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/mutex.h>
 #include <net/inet_connection_sock.h>
@@ -98,6 +99,8 @@ struct krtls_rx {
 	struct list_head ready;		/* decrypted records */
 	struct krtls_rec *asm_rec;	/* record being read off TCP */
 	struct krtls_rec *spare;	/* a free buffer, to avoid churn */
+	wait_queue_head_t readers;	/* waiting for the reader lock */
+	bool reader;			/* a reader is in the receive path */
 	bool stopped;			/* malformed header seen */
 	bool key_update_pending;	/* RFC 8446 4.6.3 pause */
 	bool no_pad;

@@ -199,6 +199,35 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 	}
 }
 
+/*
+ * One reader at a time in the receive path: a reader sleeps with the
+ * socket lock released, and another must neither consume records under
+ * its MSG_PEEK cursor nor sleep on TCP while records it left are ready.
+ */
+static int krtls_reader_lock(struct sock *sk, struct krtls_rx *rx, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	while (rx->reader) {
+		if (!*timeo)
+			return -EAGAIN;
+		add_wait_queue(&rx->readers, &wait);
+		sk_wait_event(sk, timeo, !READ_ONCE(rx->reader), &wait);
+		remove_wait_queue(&rx->readers, &wait);
+		if (signal_pending(current))
+			return sock_intr_errno(*timeo);
+	}
+	WRITE_ONCE(rx->reader, true);
+	return 0;
+}
+
+static void krtls_reader_unlock(struct krtls_rx *rx)
+{
+	WRITE_ONCE(rx->reader, false);
+	if (wq_has_sleeper(&rx->readers))
+		wake_up(&rx->readers);
+}
+
 /* One content type per call; non-data records need a cmsg buffer. */
 static int krtls_rx_type(struct msghdr *msg, u8 *control, u8 type)
 {
@@ -237,6 +266,11 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	rx = ctx->rx;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	err = krtls_reader_lock(sk, rx, &timeo);
+	if (err) {
+		release_sock(sk);
+		return err;
+	}
 	while (copied < len) {
 		u32 n;
 
@@ -278,6 +312,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		if (control != KRTLS_CT_APP_DATA)
 			break;
 	}
+	krtls_reader_unlock(rx);
 	release_sock(sk);
 	return copied ? copied : err;
 }
@@ -304,6 +339,9 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 	nonblock = (sock->file->f_flags & O_NONBLOCK) ||
 		   (flags & SPLICE_F_NONBLOCK);
 	timeo = sock_rcvtimeo(sk, nonblock);
+	err = krtls_reader_lock(sk, rx, &timeo);
+	if (err)
+		goto out_unlocked;
 	for (;;) {
 		rec = krtls_rx_first(rx);
 		if (rec && !rec->len && rec->type == KRTLS_CT_APP_DATA) {
@@ -333,6 +371,8 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 	if (err > 0)
 		krtls_rx_consume(rx, rec, err);
 out:
+	krtls_reader_unlock(rx);
+out_unlocked:
 	release_sock(sk);
 	return err;
 }
@@ -372,6 +412,7 @@ __poll_t krtls_poll(struct file *file, struct socket *sock,
 int krtls_rx_init(struct sock *sk, struct krtls_ctx *ctx)
 {
 	INIT_LIST_HEAD(&ctx->rx->ready);
+	init_waitqueue_head(&ctx->rx->readers);
 	return 0;
 }
 

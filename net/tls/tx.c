@@ -122,6 +122,8 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 		tx->pt_len += got;
 		copied += got;
 		if (got < want) {
+			if (!tx->pt_len)
+				tx->open = false;
 			ret = -EFAULT;
 			break;
 		}

@@ -17,8 +17,7 @@ KO=$KR_MODDIR/tls/tls.ko
 OUT=$(mktemp -d /tmp/kr-intree.XXXXXX)
 
 unload_tls() {
-	local i
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		module_loaded tls || return 0
 		rmmod tls 2>/dev/null && return 0
 		sleep 1

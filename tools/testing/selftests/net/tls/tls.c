@@ -525,11 +525,18 @@ TEST_F(tls, getsockopt_keys)
 	EXPECT_EQ(getsockopt(self->fd, SOL_TLS, TLS_RX, &got, &len), 0);
 	EXPECT_EQ(memcmp(&got, &self->back, self->back.len), 0);
 
-	/* rec_seq (the last 8 bytes) is the current one: one record on */
+	/* rec_seq (the last 8 bytes) is the current one: one record on. */
 	ASSERT_EQ(send(self->fd, "x", 1, 0), 1);
 	ASSERT_EQ(recv(self->cfd, &want, 1, 0), 1);
 	want = self->key;
 	((unsigned char *)&want)[want.len - 1] = 1;
+	/*
+	 * TLS 1.2 with an explicit nonce: the in-tree module reports the
+	 * iv advanced with the record sequence too (big-endian, +1 here).
+	 */
+	if (variant->version == TLS_1_2_VERSION &&
+	    variant->cipher != TLS_CIPHER_CHACHA20_POLY1305)
+		want.gcm128.iv[7]++;
 	len = want.len;
 	EXPECT_EQ(getsockopt(self->fd, SOL_TLS, TLS_TX, &got, &len), 0);
 	EXPECT_EQ(memcmp(&got, &want, want.len), 0);

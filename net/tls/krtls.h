@@ -77,6 +77,7 @@ struct krtls_rec {
 	u32 off;	/* plaintext offset into buf */
 	u32 len;	/* plaintext bytes left */
 	u8 type;
+	bool padded;	/* TLS 1.3 record had zero padding */
 	u8 buf[] __aligned(8);
 };
 

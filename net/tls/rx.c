@@ -143,8 +143,32 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
 	return rec->have == rec->need;
 }
 
+/*
+ * TLS_RX_EXPECT_NO_PAD counters: the in-tree module decrypts a TLS 1.3
+ * record straight into the reader's buffer when the option is set and the
+ * buffer can take it (@zc_room), and decrypts again when the record turns
+ * out not to be data (TlsDecryptRetry) or padded (TlsRxNoPadViolation).
+ * Records are always decrypted in a module buffer here; the counters tell
+ * what the in-tree module would have done.
+ */
+static void krtls_rx_no_pad_stats(struct sock *sk, struct krtls_ctx *ctx,
+				  const struct krtls_rec *rec, size_t zc_room)
+{
+	const struct krtls_layout *lay = &ctx->layout;
+
+	if (!zc_room || !ctx->rx->no_pad || lay->version != TLS_1_3_VERSION ||
+	    rec->need - lay->overhead > zc_room)
+		return;
+	if (rec->type == KRTLS_CT_APP_DATA && !rec->padded)
+		return;
+	if (rec->padded)
+		krtls_stat_inc(sk, KRTLS_MIB_RX_NO_PAD_VIOL);
+	krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_RETRY);
+}
+
 /* Open the assembled record and queue it for the reader. */
-static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx)
+static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx,
+			    size_t zc_room)
 {
 	struct krtls_rx *rx = ctx->rx;
 	struct krtls_rec *rec = rx->asm_rec;
@@ -157,6 +181,7 @@ static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx)
 	}
 	rx->asm_rec = NULL;
 	list_add_tail(&rec->list, &rx->ready);
+	krtls_rx_no_pad_stats(sk, ctx, rec, zc_room);
 
 	if (ctx->layout.version == TLS_1_3_VERSION &&
 	    rec->type == KRTLS_CT_HANDSHAKE && rec->len &&
@@ -169,10 +194,11 @@ static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx)
 
 /*
  * Get one more record onto rx->ready, waiting up to *@timeo. Returns 1,
- * 0 at end of stream, or a negative errno.
+ * 0 at end of stream, or a negative errno. @zc_room: room the in-tree
+ * module would decrypt into directly (0 for peek, splice, kernel readers).
  */
 static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
-			 bool copied)
+			 bool copied, size_t zc_room)
 {
 	struct krtls_rx *rx = ctx->rx;
 	int ret;
@@ -184,7 +210,7 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 		if (ret < 0)
 			return ret;
 		if (ret > 0)
-			return krtls_rx_decrypt(sk, ctx);
+			return krtls_rx_decrypt(sk, ctx, zc_room);
 		if (sk->sk_err)
 			return copied ? -READ_ONCE(sk->sk_err) : sock_error(sk);
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
@@ -252,6 +278,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct krtls_rec *rec, *cursor = NULL;
 	bool peek = flags & MSG_PEEK;
 	size_t copied = 0, target;
+	bool zc;
 	long timeo, nowait = 0;
 	struct krtls_rx *rx;
 	u8 control = 0;
@@ -266,6 +293,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	rx = ctx->rx;
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	zc = !peek && !iov_iter_is_kvec(&msg->msg_iter);
 	err = krtls_reader_lock(sk, rx, &timeo);
 	if (err) {
 		release_sock(sk);
@@ -285,7 +313,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		if (!rec) {
 			err = krtls_rx_next(sk, ctx,
 					    copied >= target ? &nowait : &timeo,
-					    copied);
+					    copied, zc ? len - copied : 0);
 			if (err <= 0)
 				break;
 			continue;
@@ -350,7 +378,7 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 		}
 		if (rec)
 			break;
-		err = krtls_rx_next(sk, ctx, &timeo, false);
+		err = krtls_rx_next(sk, ctx, &timeo, false, 0);
 		if (err <= 0)
 			goto out;
 	}

@@ -301,10 +301,7 @@ static int krtls_unpad(struct sock *sk, struct krtls_ctx *ctx,
 		n--;
 	if (!n)
 		return -EBADMSG;
-	if (ctx->rx->no_pad && n != rec->len) {
-		krtls_stat_inc(sk, KRTLS_MIB_RX_NO_PAD_VIOL);
-		krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_RETRY);
-	}
+	rec->padded = n != rec->len;
 	rec->type = p[n - 1];
 	rec->len = n - 1;
 	return 0;
@@ -338,6 +335,7 @@ int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec)
 
 	rec->off = lay->prepend;
 	rec->len = body - KRTLS_TAG_LEN;
+	rec->padded = false;
 	if (lay->version != TLS_1_3_VERSION) {
 		rec->type = rec->buf[0];
 		return 0;

@@ -134,7 +134,7 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
 		if (err) {
 			rx->stopped = true;
 			krtls_rx_abort(sk, ctx, -err);
-			return sock_error(sk) ? : err;
+			return err;
 		}
 	}
 	err = krtls_rx_pull(sk, rec, rec->need);
@@ -207,8 +207,12 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 		if (rx->key_update_pending)
 			return -EKEYEXPIRED;
 		ret = rx->stopped ? 0 : krtls_rx_fill(sk, ctx);
-		if (ret < 0)
+		if (ret < 0) {
+			/* a malformed header is reported once, via sk_err */
+			if (rx->stopped && sk->sk_err && !copied)
+				return sock_error(sk);
 			return ret;
+		}
 		if (ret > 0)
 			return krtls_rx_decrypt(sk, ctx, zc_room);
 		if (sk->sk_err)

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Software record protection: the AEAD of each direction, nonce and
+ * additional data construction, and sealing/opening of whole records held
+ * in one linear buffer.
+ *
+ * Nonces (RFC 5288 3, RFC 6655 3, RFC 7905 2, RFC 8446 5.3):
+ *  - TLS 1.2 AES-GCM/CCM: salt(4) || explicit(8); the explicit part is
+ *    sent in the record, a counter started at the crypto_info iv.
+ *  - TLS 1.2 ChaCha20-Poly1305 and all of TLS 1.3: (salt || iv) XOR the
+ *    64-bit sequence number, right aligned; nothing is sent.
+ * Additional data: TLS 1.2 seq || type || version || plaintext length
+ * (RFC 5246 6.2.3.3); TLS 1.3 the record header (RFC 8446 5.2).
+ */
+#include <crypto/aead.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "krtls.h"
+
+/*
+ * Every crypto_info struct of the uAPI is the tls_crypto_info header then
+ * iv, key, salt and rec_seq, unpadded; offsets follow from the sizes.
+ */
+#define KRTLS_CIPHER(_type, _iv, _key, _salt, _alg, _expl, _ccm)	\
+	{								\
+		.type = _type, .iv_len = _iv, .key_len = _key,		\
+		.salt_len = _salt, .alg = _alg,				\
+		.explicit_nonce = _expl, .ccm = _ccm,			\
+	}
+
+static struct krtls_cipher krtls_ciphers[] __ro_after_init = {
+	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_128, TLS_CIPHER_AES_GCM_128_IV_SIZE,
+		     TLS_CIPHER_AES_GCM_128_KEY_SIZE,
+		     TLS_CIPHER_AES_GCM_128_SALT_SIZE, "gcm(aes)", true, false),
+	KRTLS_CIPHER(TLS_CIPHER_AES_GCM_256, TLS_CIPHER_AES_GCM_256_IV_SIZE,
+		     TLS_CIPHER_AES_GCM_256_KEY_SIZE,
+		     TLS_CIPHER_AES_GCM_256_SALT_SIZE, "gcm(aes)", true, false),
+	KRTLS_CIPHER(TLS_CIPHER_AES_CCM_128, TLS_CIPHER_AES_CCM_128_IV_SIZE,
+		     TLS_CIPHER_AES_CCM_128_KEY_SIZE,
+		     TLS_CIPHER_AES_CCM_128_SALT_SIZE, "ccm(aes)", true, true),
+	KRTLS_CIPHER(TLS_CIPHER_CHACHA20_POLY1305,
+		     TLS_CIPHER_CHACHA20_POLY1305_IV_SIZE,
+		     TLS_CIPHER_CHACHA20_POLY1305_KEY_SIZE,
+		     TLS_CIPHER_CHACHA20_POLY1305_SALT_SIZE,
+		     "rfc7539(chacha20,poly1305)", false, false),
+};
+
+/* Fill in the offsets; checked against the uAPI structs at build time. */
+void __init krtls_ciphers_init(void)
+{
+	int i;
+
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_gcm_128) !=
+		     sizeof(struct tls_crypto_info) + 8 + 16 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_gcm_256) !=
+		     sizeof(struct tls_crypto_info) + 8 + 32 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_aes_ccm_128) !=
+		     sizeof(struct tls_crypto_info) + 8 + 16 + 4 + 8);
+	BUILD_BUG_ON(sizeof(struct tls12_crypto_info_chacha20_poly1305) !=
+		     sizeof(struct tls_crypto_info) + 12 + 32 + 0 + 8);
+	BUILD_BUG_ON(offsetof(struct tls12_crypto_info_aes_gcm_256, rec_seq) !=
+		     sizeof(struct tls_crypto_info) + 8 + 32 + 4);
+
+	for (i = 0; i < ARRAY_SIZE(krtls_ciphers); i++) {
+		struct krtls_cipher *c = &krtls_ciphers[i];
+
+		c->iv_off = sizeof(struct tls_crypto_info);
+		c->key_off = c->iv_off + c->iv_len;
+		c->salt_off = c->key_off + c->key_len;
+		c->seq_off = c->salt_off + c->salt_len;
+		c->info_len = c->seq_off + KRTLS_SEQ_LEN;
+	}
+}
+
+const struct krtls_cipher *krtls_cipher_find(u16 type)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(krtls_ciphers); i++)
+		if (krtls_ciphers[i].type == type)
+			return &krtls_ciphers[i];
+	return NULL;
+}
+
+void krtls_layout_init(struct krtls_layout *lay,
+		       const struct krtls_cipher *cipher, u16 version)
+{
+	bool tls13 = version == TLS_1_3_VERSION;
+
+	lay->version = version;
+	lay->prepend = KRTLS_HDR_LEN;
+	if (!tls13 && cipher->explicit_nonce)
+		lay->prepend += KRTLS_EXPLICIT_NONCE;
+	lay->tail = tls13 ? KRTLS_INNER_TYPE_LEN : 0;
+	lay->overhead = lay->prepend + lay->tail + KRTLS_TAG_LEN;
+}
+
+struct krtls_rec *krtls_rec_alloc(gfp_t gfp)
+{
+	struct krtls_rec *rec;
+
+	rec = kmalloc(sizeof(*rec) + KRTLS_MAX_RECORD, gfp);
+	if (rec) {
+		INIT_LIST_HEAD(&rec->list);
+		rec->have = 0;
+		rec->need = 0;
+		rec->off = 0;
+		rec->len = 0;
+		rec->type = 0;
+	}
+	return rec;
+}
+
+/* Record buffers hold ciphertext and plaintext, never keys. */
+void krtls_rec_free(struct krtls_rec *rec)
+{
+	kfree(rec);
+}
+
+/* Allocate and key an AEAD for @ci; @key is untouched on failure. */
+int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
+		   const struct krtls_cipher *cipher)
+{
+	const u8 *raw = (const u8 *)ci;
+	struct aead_request *req;
+	struct crypto_aead *aead;
+	int err;
+
+	aead = crypto_alloc_aead(cipher->alg, 0, 0);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead);
+	err = crypto_aead_setkey(aead, raw + cipher->key_off, cipher->key_len);
+	if (err)
+		goto free_aead;
+	err = crypto_aead_setauthsize(aead, KRTLS_TAG_LEN);
+	if (err)
+		goto free_aead;
+	req = aead_request_alloc(aead, GFP_KERNEL);
+	if (!req) {
+		err = -ENOMEM;
+		goto free_aead;
+	}
+
+	key->cipher = cipher;
+	key->aead = aead;
+	key->req = req;
+	memcpy(&key->info, ci, cipher->info_len);
+	memcpy(key->nonce, raw + cipher->salt_off, cipher->salt_len);
+	memcpy(key->nonce + cipher->salt_len, raw + cipher->iv_off,
+	       cipher->iv_len);
+	memcpy(key->seq, raw + cipher->seq_off, KRTLS_SEQ_LEN);
+	sg_init_table(key->sg, 2);
+	return 0;
+
+free_aead:
+	crypto_free_aead(aead);
+	return err;
+}
+
+void krtls_key_free(struct krtls_key *key)
+{
+	if (key->req)
+		aead_request_free(key->req);
+	if (key->aead)
+		crypto_free_aead(key->aead);
+	memzero_explicit(key, sizeof(*key));
+}
+
+/* Big-endian increment; returns true when the counter wrapped to zero. */
+static bool krtls_be_inc(u8 *ctr, int len)
+{
+	while (len--) {
+		if (++ctr[len])
+			return false;
+	}
+	return true;
+}
+
+/* Advance the sequence (and the TLS 1.2 explicit counter); -EBADMSG on wrap. */
+static int krtls_key_advance(struct krtls_key *key,
+			     const struct krtls_layout *lay)
+{
+	const struct krtls_cipher *c = key->cipher;
+
+	if (lay->version != TLS_1_3_VERSION && c->explicit_nonce)
+		krtls_be_inc(key->nonce + c->salt_len, c->iv_len);
+	return krtls_be_inc(key->seq, KRTLS_SEQ_LEN) ? -EBADMSG : 0;
+}
+
+/*
+ * Build the AEAD IV for a record whose explicit nonce (TLS 1.2 GCM/CCM)
+ * is at @expl.
+ */
+static void krtls_make_iv(struct krtls_key *key, const struct krtls_layout *lay,
+			  const u8 *expl)
+{
+	const struct krtls_cipher *c = key->cipher;
+	u8 *n = key->iv;
+	int i;
+
+	if (c->ccm) {
+		*n++ = KRTLS_CCM_B0_FLAGS;
+		memset(n + KRTLS_NONCE_LEN, 0,
+		       KRTLS_CCM_IV_LEN - 1 - KRTLS_NONCE_LEN);
+	}
+	if (lay->version != TLS_1_3_VERSION && c->explicit_nonce) {
+		memcpy(n, key->nonce, c->salt_len);
+		memcpy(n + c->salt_len, expl, KRTLS_EXPLICIT_NONCE);
+		return;
+	}
+	memcpy(n, key->nonce, KRTLS_NONCE_LEN);
+	for (i = 0; i < KRTLS_SEQ_LEN; i++)
+		n[KRTLS_NONCE_LEN - KRTLS_SEQ_LEN + i] ^= key->seq[i];
+}
+
+/* Additional data; returns its length. @len: TLS 1.2 plaintext length. */
+static unsigned int krtls_make_aad(struct krtls_key *key,
+				   const struct krtls_layout *lay,
+				   const u8 *hdr, u8 type, u32 len)
+{
+	if (lay->version == TLS_1_3_VERSION) {
+		memcpy(key->aad, hdr, KRTLS_AAD13_LEN);
+		return KRTLS_AAD13_LEN;
+	}
+	memcpy(key->aad, key->seq, KRTLS_SEQ_LEN);
+	key->aad[8] = type;
+	key->aad[9] = KRTLS_HDR_LEGACY_MAJOR;
+	key->aad[10] = KRTLS_HDR_LEGACY_MINOR;
+	key->aad[11] = len >> 8;
+	key->aad[12] = len & 0xff;
+	return KRTLS_AAD12_LEN;
+}
+
+static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
+		       u8 *data, u32 data_len, u32 crypt_len, bool enc)
+{
+	struct aead_request *req = key->req;
+	DECLARE_CRYPTO_WAIT(wait);
+	int err;
+
+	sg_init_table(key->sg, 2);
+	sg_set_buf(&key->sg[0], key->aad, aad_len);
+	sg_set_buf(&key->sg[1], data, data_len);
+	aead_request_set_tfm(req, key->aead);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
+				  CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, aad_len);
+	aead_request_set_crypt(req, key->sg, key->sg, crypt_len, key->iv);
+	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	return crypto_wait_req(err, &wait);
+}
+
+/*
+ * Seal the record in @rec, whose plaintext (@pt_len bytes) already sits
+ * at ctx->layout.prepend. Writes header, nonce, inner type and tag.
+ * Returns the record length on the wire.
+ */
+int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type)
+{
+	const struct krtls_layout *lay = &ctx->layout;
+	struct krtls_key *key = &ctx->tx->key;
+	u32 inner = pt_len + lay->tail;
+	u32 body = lay->prepend - KRTLS_HDR_LEN + inner + KRTLS_TAG_LEN;
+	unsigned int aad_len;
+	int err;
+
+	rec[0] = lay->version == TLS_1_3_VERSION ? KRTLS_CT_APP_DATA : type;
+	rec[1] = KRTLS_HDR_LEGACY_MAJOR;
+	rec[2] = KRTLS_HDR_LEGACY_MINOR;
+	rec[3] = body >> 8;
+	rec[4] = body & 0xff;
+	if (lay->tail)
+		rec[lay->prepend + pt_len] = type;
+	if (lay->prepend > KRTLS_HDR_LEN)
+		memcpy(rec + KRTLS_HDR_LEN,
+		       key->nonce + key->cipher->salt_len, KRTLS_EXPLICIT_NONCE);
+
+	krtls_make_iv(key, lay, rec + KRTLS_HDR_LEN);
+	aad_len = krtls_make_aad(key, lay, rec, type, pt_len);
+	err = krtls_crypt(key, aad_len, rec + lay->prepend,
+			  inner + KRTLS_TAG_LEN, inner, true);
+	if (err)
+		return err;
+	err = krtls_key_advance(key, lay);
+	if (err)
+		return err;
+	return KRTLS_HDR_LEN + body;
+}
+
+/* TLS 1.3: strip zero padding, find the inner content type. */
+static int krtls_unpad(struct sock *sk, struct krtls_ctx *ctx,
+		       struct krtls_rec *rec)
+{
+	const u8 *p = rec->buf + rec->off;
+	u32 n = rec->len;
+
+	while (n && !p[n - 1])
+		n--;
+	if (!n)
+		return -EBADMSG;
+	rec->padded = n != rec->len;
+	rec->type = p[n - 1];
+	rec->len = n - 1;
+	return 0;
+}
+
+/*
+ * Open the complete record in @rec (rec->need bytes in rec->buf), leaving
+ * its plaintext at rec->off/rec->len and its content type in rec->type.
+ */
+int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec)
+{
+	const struct krtls_layout *lay = &ctx->layout;
+	struct krtls_key *key = &ctx->rx->key;
+	u32 body = rec->need - lay->prepend;
+	unsigned int aad_len;
+	int err;
+
+	krtls_make_iv(key, lay, rec->buf + KRTLS_HDR_LEN);
+	aad_len = krtls_make_aad(key, lay, rec->buf, rec->buf[0],
+				 body - KRTLS_TAG_LEN);
+	err = krtls_crypt(key, aad_len, rec->buf + lay->prepend, body, body,
+			  false);
+	if (err) {
+		if (err == -EBADMSG)
+			krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_ERROR);
+		return err;
+	}
+	err = krtls_key_advance(key, lay);
+	if (err)
+		return err;
+
+	rec->off = lay->prepend;
+	rec->len = body - KRTLS_TAG_LEN;
+	rec->padded = false;
+	if (lay->version != TLS_1_3_VERSION) {
+		rec->type = rec->buf[0];
+		return 0;
+	}
+	return krtls_unpad(sk, ctx, rec);
+}

@@ -409,6 +409,8 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	/* Line by line: a test that kills this on a timeout still sees why. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < nspecs; i++)
 		parse_key(family, specs[i]);
 	if ((!laddr == !caddr) || !port) {

@@ -339,7 +339,10 @@ case_forged() {
 	for name in "${!want[@]}"; do
 		after=$(counter tcp_authopt "$name" "$B")
 		log "$name: $((after - before_v[$name])) dropped"
-		expect_eq "$name growth" $((want[$name] * 3)) $((after - before_v[$name])) ||
+		# At least: a retransmission of the peer's own that crossed a
+		# forged segment may be counted too.
+		[ $((after - before_v[$name])) -ge $((want[$name] * 3)) ] ||
+			fail "$name grew by $((after - before_v[$name])), expected >= $((want[$name] * 3))" ||
 			return
 	done
 }

@@ -63,6 +63,8 @@ FIXTURE(tls_basic)
 FIXTURE_SETUP(tls_basic)
 {
 	ASSERT_EQ(kr_tcp_pair(&self->fd, &self->cfd), 0);
+	kr_hang_guard(self->fd);
+	kr_hang_guard(self->cfd);
 	ASSERT_EQ(kr_ulp(self->fd), 0);
 	ASSERT_EQ(kr_ulp(self->cfd), 0);
 }
@@ -217,6 +219,8 @@ FIXTURE_SETUP(tls)
 	ASSERT_TRUE(kr_key_fill(&self->back, variant->version,
 				variant->cipher, 2));
 	ASSERT_EQ(kr_tcp_pair(&self->fd, &self->cfd), 0);
+	kr_hang_guard(self->fd);
+	kr_hang_guard(self->cfd);
 	ASSERT_EQ(kr_ulp(self->fd), 0);
 	ASSERT_EQ(kr_ulp(self->cfd), 0);
 	ASSERT_EQ(setsockopt(self->fd, SOL_TLS, TLS_TX, &self->key,
@@ -668,6 +672,8 @@ FIXTURE_SETUP(tls_err)
 				variant->cipher, 4));
 	ASSERT_EQ(kr_tcp_pair(&self->enc, &self->plain), 0);
 	ASSERT_EQ(kr_tcp_pair(&self->raw, &self->rx), 0);
+	kr_hang_guard(self->plain);
+	kr_hang_guard(self->rx);
 	ASSERT_EQ(kr_ulp(self->enc), 0);
 	ASSERT_EQ(kr_ulp(self->rx), 0);
 	ASSERT_EQ(setsockopt(self->enc, SOL_TLS, TLS_TX, &self->key,
@@ -869,6 +875,8 @@ FIXTURE_SETUP(tls_rekey)
 	ASSERT_TRUE(kr_key_fill(&self->back, variant->version,
 				variant->cipher, 3));
 	ASSERT_EQ(kr_tcp_pair(&self->fd, &self->cfd), 0);
+	kr_hang_guard(self->fd);
+	kr_hang_guard(self->cfd);
 	ASSERT_EQ(kr_ulp(self->fd), 0);
 	ASSERT_EQ(kr_ulp(self->cfd), 0);
 	ASSERT_EQ(setsockopt(self->fd, SOL_TLS, TLS_TX, &self->k0,
@@ -1329,6 +1337,8 @@ static void relay_open(struct __test_metadata *_metadata, struct relay *r,
 {
 	ASSERT_EQ(kr_tcp_pair(&r->enc, &r->plain), 0);
 	ASSERT_EQ(kr_tcp_pair(&r->raw, &r->rx), 0);
+	kr_hang_guard(r->plain);
+	kr_hang_guard(r->rx);
 	ASSERT_EQ(kr_ulp(r->enc), 0);
 	ASSERT_EQ(kr_ulp(r->rx), 0);
 	ASSERT_EQ(setsockopt(r->enc, SOL_TLS, TLS_TX, k, k->len), 0);

@@ -159,6 +159,18 @@ err:
 	return -1;
 }
 
+/*
+ * Bound every blocking send/recv on FD: a test that would hang fails with
+ * EAGAIN at the call that hung, instead of dying by the harness timeout.
+ */
+static inline void kr_hang_guard(int fd)
+{
+	struct timeval tv = { .tv_sec = 10 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
 static inline int kr_ulp(int fd)
 {
 	return setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", sizeof("tls"));

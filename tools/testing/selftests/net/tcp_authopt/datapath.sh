@@ -133,7 +133,9 @@ case_no_key_untouched() {
 	capture_start plain || return 1
 	xfer plain "-l 10.0.1.2" "-c 10.0.1.2" || { capture_stop plain; return 1; }
 	capture_stop plain || return 1
-	if host_check "$TMP/plain.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" -k "$K4A" --min 1 |
+	# Here, not with host_check: the verifier's output is read, and it
+	# must find nothing to verify.
+	if /usr/bin/python3 "$VERIFY" "$TMP/plain.pcap" "$PORT" -k "$K4A" --min 1 |
 	   grep -q "verified [1-9]"; then
 		fail "segments of a connection without keys carry TCP-AO"
 	fi

@@ -138,7 +138,7 @@ struct tcp_authopt_info *tcp_authopt_info_get_or_create(struct sock *sk)
 	struct tcp_authopt_info *info;
 
 	rcu_read_lock();
-	info = tcp_authopt_info_lookup(sk);
+	info = tcp_authopt_hs_claim(sk);
 	rcu_read_unlock();
 	if (info)
 		return info;

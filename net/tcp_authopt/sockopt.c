@@ -20,12 +20,17 @@
 #define TCP_AUTHOPT_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
 			       TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
 
+/*
+ * The socket's TCP-AO state; an accepted socket claims the keys parked for
+ * it here if the datapath has not yet, so TCP_AO_INFO and friends work
+ * right after accept().
+ */
 static struct tcp_authopt_info *tcp_authopt_info_locked(struct sock *sk)
 {
 	struct tcp_authopt_info *info;
 
 	rcu_read_lock();
-	info = tcp_authopt_info_lookup(sk);
+	info = tcp_authopt_sk_info(sk);
 	rcu_read_unlock();
 	return info;
 }

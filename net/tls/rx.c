@@ -230,6 +230,27 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 }
 
 /*
+ * A read that spans many records keeps the socket lock for all of them,
+ * and segments that arrive meanwhile wait in the socket backlog, neither
+ * queued nor acknowledged, so the sender runs out of window. Before
+ * reading another record off TCP, let TCP process its backlog when
+ * KRTLS_RX_FLUSH_BYTES of plaintext went to the reader since the last
+ * time, or when less than a whole record is queued (the rest is likely
+ * in the backlog).
+ */
+#define KRTLS_RX_FLUSH_BYTES	(128 * 1024)
+
+static void krtls_rx_flush_backlog(struct sock *sk, size_t copied,
+				   size_t *flushed)
+{
+	if (copied - *flushed < KRTLS_RX_FLUSH_BYTES &&
+	    tcp_inq(sk) >= KRTLS_MAX_RECORD)
+		return;
+	*flushed = copied;
+	sk_flush_backlog(sk);
+}
+
+/*
  * One reader at a time in the receive path: a reader sleeps with the
  * socket lock released, and another must neither consume records under
  * its MSG_PEEK cursor nor sleep on TCP while records it left are ready.
@@ -281,7 +302,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct krtls_ctx *ctx = krtls_get_ctx(sk);
 	struct krtls_rec *rec, *cursor = NULL;
 	bool peek = flags & MSG_PEEK;
-	size_t copied = 0, target;
+	size_t copied = 0, flushed = 0, target;
 	bool zc;
 	long timeo, nowait = 0;
 	struct krtls_rx *rx;
@@ -315,6 +336,8 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		else
 			rec = list_next_entry(cursor, list);
 		if (!rec) {
+			if (copied)
+				krtls_rx_flush_backlog(sk, copied, &flushed);
 			err = krtls_rx_next(sk, ctx,
 					    copied >= target ? &nowait : &timeo,
 					    copied, zc ? len - copied : 0);

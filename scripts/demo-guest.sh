@@ -106,6 +106,61 @@ else
 	echo "  tcp_authopt unloaded cleanly"
 fi
 
+say "tls: kernel TLS with TLS 1.3 KeyUpdate, which this kernel's own tls.ko lacks"
+# shellcheck disable=SC1091 # shared test helpers: module loading
+. "$TOP/tools/testing/selftests/net/lib.sh"
+# shellcheck disable=SC1091
+. "$TOP/tools/testing/selftests/net/tls/tls_lib.sh"
+trap - EXIT	# lib.sh's namespace clean-up: the demo cleans up itself
+KB=$TOP/build/selftests/net/tls
+echo "With kernel TLS (kTLS) a TLS library does the handshake and then hands"
+echo "the keys to the kernel, which encrypts and decrypts the records itself."
+echo "A TLS 1.3 connection changes its keys as it goes (a KeyUpdate message,"
+echo "RFC 8446 section 4.6.3; AES-GCM keys must change before about 2^24.5"
+echo "records), and kTLS accepts new keys on a live socket only since Linux 6.14."
+echo "keyroll's tls.ko is a drop-in for the kernel's module that can. Loading it:"
+if tls_load_keyroll; then
+	echo "  loaded $(modinfo -F filename "$KR_TLS_KO")"
+else
+	ok=0
+fi
+echo "Now a client and a server on this machine: OpenSSL does a real TLS 1.3"
+echo "handshake, then each side takes the keys out of OpenSSL and gives them"
+echo "to the kernel. 4 MiB cross in 1 MiB blocks, alternating direction, and"
+echo "before each block the sender changes its keys with a KeyUpdate; the"
+echo "receiver's kernel stops decrypting at the KeyUpdate (EKEYEXPIRED) until"
+echo "the receiver has installed its matching new key. Each side counts the"
+echo "KeyUpdates it receives from 1, starting with the one OpenSSL sent before"
+echo "the kernel took over."
+if "$KB/ktls_keyupdate" -s 4 -V > /tmp/demo.tls 2>&1; then
+	sed 's/^# /  /; s/^/  /' /tmp/demo.tls
+else
+	echo "  the transfer FAILED:"; sed 's/^/  /' /tmp/demo.tls; ok=0
+fi
+echo "Counters of the module (/proc/net/tls_stat), after the run above:"
+grep -E '^Tls(Tx|Rx)(Sw|Rekey)' /proc/net/tls_stat | sed 's/^/  /'
+
+echo "The kernel's own tls.ko, asked for the same, refuses the first new key:"
+if tls_load_intree > /tmp/demo.tls.load; then
+	KR_TLS_REKEY=expect "$KB/ktls_keyupdate" -s 2 > /tmp/demo.tls 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q KR_REKEY_EBUSY /tmp/demo.tls; then
+		grep KR_REKEY_EBUSY /tmp/demo.tls | head -n 1 |
+			sed 's/^KR_REKEY_EBUSY: /  /; s/: the loaded.*//'
+		echo "  (setsockopt failed with EBUSY: that module takes one key per direction)"
+	else
+		echo "  unexpected: the in-tree module did not refuse with EBUSY"
+		sed 's/^/  /' /tmp/demo.tls; ok=0
+	fi
+else
+	sed 's/^/  /' /tmp/demo.tls.load; ok=0
+fi
+if tls_unload; then
+	echo "  tls unloaded cleanly"
+else
+	ok=0
+fi
+
 echo
 if [ $ok = 1 ]; then
 	echo "Demo on $(uname -r): everything above worked."

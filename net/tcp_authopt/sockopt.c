@@ -13,6 +13,7 @@
 #include <net/l3mdev.h>
 #include <net/tcp.h>
 
+#include "chain.h"
 #include "datapath.h"
 #include "sockopt.h"
 
@@ -577,6 +578,11 @@ int tcp_authopt_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = -EISCONN;
 		goto out;
 	}
+	/* A connection keyed by its namespace's chain: the keys are not ours. */
+	if (info && READ_ONCE(info->ns_managed)) {
+		err = -EBUSY;
+		goto out;
+	}
 	switch (optname) {
 	case TCP_AO_ADD_KEY:
 		err = tcp_authopt_copy_cmd(&cmd.add, sizeof(cmd.add), optval, optlen) ?:
@@ -900,12 +906,14 @@ static void tcp_authopt_connect_peer(struct sock *sk, const struct sockaddr *uad
  * @uaddr: destination
  * @addr_len: its length
  *
- * With TCP-AO state, a destination no key matches is refused; keys for
- * other peers are dropped, and the current and RNext keys default to the
- * newest key for the peer.
+ * With TCP-AO state, a destination no key matches is refused, unless the
+ * namespace's key chain has keys for it; keys for other peers are dropped,
+ * and the current and RNext keys default to the newest key for the peer.
+ * A destination only chain keys match, none of them valid for sending now,
+ * is refused with EKEYEXPIRED.
  *
  * Context: called from struct proto's connect, with the socket locked.
- * Return: 0, or -EKEYREJECTED.
+ * Return: 0, -EKEYREJECTED or -EKEYEXPIRED.
  */
 int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			      int addr_len)
@@ -914,18 +922,25 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 	struct sockaddr_storage peer;
 	struct tcp_authopt_info *info;
 	struct hlist_node *n;
-	int l3index;
+	int l3index, err;
+	__be16 dport;
 
 	if (addr_len < sizeof(uaddr->sa_family) ||
 	    (uaddr->sa_family != AF_INET && uaddr->sa_family != AF_INET6) ||
 	    (uaddr->sa_family == AF_INET && addr_len < sizeof(struct sockaddr_in)) ||
 	    (uaddr->sa_family == AF_INET6 && addr_len < SIN6_LEN_RFC2133))
 		return 0;
-	info = tcp_authopt_info_locked(sk);
-	if (!info || sk->sk_state != TCP_CLOSE)
+	if (sk->sk_state != TCP_CLOSE)
 		return 0;
 	tcp_authopt_connect_peer(sk, uaddr, &peer);
 	l3index = tcp_authopt_sk_l3index(sk);
+	dport = uaddr->sa_family == AF_INET ?
+		((const struct sockaddr_in *)uaddr)->sin_port :
+		((const struct sockaddr_in6 *)uaddr)->sin6_port;
+	info = tcp_authopt_info_locked(sk);
+	if (!info)
+		return min(tcp_authopt_chain_connect_check(sk, (struct sockaddr *)&peer,
+							   l3index, dport), 0);
 	if (tcp_authopt_md5_covers(sk, &peer, sk->sk_family == AF_INET ? 32 : 128) &&
 	    (info->ao_required ||
 	     tcp_authopt_peer_has_keys(info, (struct sockaddr *)&peer, l3index)))
@@ -937,8 +952,12 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			continue;
 		}
 	}
-	if (!first)
-		return -EKEYREJECTED;
+	if (!first) {
+		err = tcp_authopt_chain_connect_check(sk, (struct sockaddr *)&peer,
+						      l3index, dport);
+		if (err <= 0)
+			return err ?: -EKEYREJECTED;
+	}
 	hlist_for_each_entry_safe(key, n, &info->keys, node) {
 		if (tcp_authopt_key_match_addr(key, (struct sockaddr *)&peer, l3index))
 			continue;

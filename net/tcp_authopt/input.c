@@ -273,6 +273,14 @@ static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
 	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
 	if (!full && !timewait)
 		tcp_authopt_rx_handshake_done(rx, info, req);
+	/*
+	 * A SYN reusing the tuple of a connection in TIME_WAIT goes on to
+	 * the listener: its SYN-ACK needs this SYN's KeyIDs (the TIME_WAIT
+	 * entry gives way to the new handshake's).
+	 */
+	if (timewait && rx->th->syn && !rx->th->ack)
+		tcp_authopt_hs_note_syn(rx->net, rx->skb, rx->opt.keyid,
+					rx->opt.rnextkeyid);
 	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
 		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
 					  ntohl(rx->th->seq), false);

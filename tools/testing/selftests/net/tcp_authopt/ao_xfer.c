@@ -24,6 +24,7 @@
  *   -e ERRNO       expect connect() to fail with this errno, then exit 0
  *   -w SECONDS     stop with an error after this long (default 120)
  *   -t USEC        pause after each write (keeps a transfer going)
+ *   -s LPORT       (with -c) bind the socket to local port LPORT first
  *   -X             after the transfer, try to add and delete a key for the
  *                  peer on the connection and print both errnos (a
  *                  connection keyed by its namespace's chain refuses)
@@ -99,6 +100,7 @@ static uint8_t pattern(uint64_t off)
 static int throttle_us;
 static int rnext_only;
 static int key_change;
+static int src_port;
 
 static void set_keys(int fd, int idx)
 {
@@ -360,7 +362,7 @@ int main(int argc, char **argv)
 	char *specs[MAX_KEYS];
 	int nspecs = 0, i;
 
-	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:oX6e:w:t:W:R:D:M:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:oX6e:w:t:W:R:D:M:s:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'c': caddr = optarg; break;
@@ -378,6 +380,7 @@ int main(int argc, char **argv)
 		case 'M': md5 = optarg; break;
 		case 'o': rnext_only = 1; break;
 		case 'X': key_change = 1; break;
+		case 's': src_port = atoi(optarg); break;
 		case 'R': {
 			char *end;
 
@@ -435,6 +438,16 @@ int main(int argc, char **argv)
 	} else if (repair.lport) {
 		repair_connect(fd, &repair, &ss);
 	} else {
+		if (src_port) {
+			struct sockaddr_storage src = { .ss_family = family };
+
+			/* Port at the same offset in sockaddr_in and _in6. */
+			((struct sockaddr_in *)&src)->sin_port = htons(src_port);
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(fd, (void *)&src, family == AF_INET ?
+				 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
+				die("bind");
+		}
 		if (connect(fd, (void *)&ss, sizeof(ss))) {
 			if (expect_errno && errno == expect_errno) {
 				printf("connect failed as expected: %s\n", strerror(errno));

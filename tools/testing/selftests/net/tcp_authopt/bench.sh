@@ -113,6 +113,20 @@ setup_chain() {
 	sed -n 's/.* \([0-9.]*\) conn\/s$/\1/p' "$TMP/client"
 }
 
+# run_setup NAME FUNC ARGS...: run a setup measurement and print its
+# rate; a "#" line tells how many SYNs the client had to send again (each
+# costs a second, which is what makes a rate an outlier).
+run_setup() {
+	local name=$1 syn v
+
+	shift
+	syn=$(tcpext "$A" TCPSynRetrans)
+	v=$("$@") || return 1
+	syn=$(($(tcpext "$A" TCPSynRetrans) - syn))
+	echo "# $name: $v conn/s, $syn SYNs retransmitted" >&2
+	echo "$v"
+}
+
 median() {
 	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
@@ -129,13 +143,13 @@ for r in $(seq "$ROUNDS"); do
 		echo "# round $r: $mode $v MB/s"
 	done
 	for keys in 0 "$OTHERS"; do
-		v=$(setup "$keys") || status=1
+		v=$(run_setup "socket keys $keys" setup "$keys") || status=1
 		echo "$v" >> "$TMP/setup.$keys"
 		echo "# round $r: setup with $((keys + 1)) keys $v conn/s"
 	done
 	for keys in 0 "$OTHERS"; do
 		good=$(counter tcp_authopt TCPAOGood "$B")
-		v=$(setup_chain "$keys") || status=1
+		v=$(run_setup "chain keys $keys" setup_chain "$keys") || status=1
 		good=$(($(counter tcp_authopt TCPAOGood "$B") - good))
 		[ "$good" -ge $((3 * CONNS)) ] ||
 			{ echo "# chain setup: only $good segments verified"; status=1; }

@@ -14,15 +14,13 @@
 # The session must stay Established with the same "since" time across the
 # switch, and every captured segment must verify with scapy's independent
 # TCP-AO (verify_capture.py), showing both KeyIDs.
-#
-# Not in `tests` yet: it needs the datapath to use namespace keys.
 
 . "$(dirname "$0")/../lib.sh"
 
 TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
 VERIFY="$(dirname "$0")/verify_capture.py"
 TMP=$(mktemp -d /tmp/kr-bird.XXXXXX)
-SWITCH=${BIRD_SWITCH:-60}	# seconds from setup to the send-key switch
+SWITCH=${BIRD_SWITCH:-30}	# seconds from setup to the send-key switch
 KEY1='bgp-key-one-2026'
 KEY2='bgp-key-two-2026'
 

@@ -484,6 +484,24 @@ case_unverifiable_unanswered() {
 	expect_eq "TCPAOKeyNotFound growth" 4 $((after - before))
 }
 
+# A new connection from the same port while the server still holds the
+# last one in TIME_WAIT: the SYN goes through the TIME_WAIT socket to the
+# listener, and its SYN-ACK must be signed with the key it asks for, or the
+# client waits a second to send its SYN again.
+case_timewait_reuse() {
+	local syn i
+
+	syn=$(tcpext "$A" TCPSynRetrans)
+	for i in 1 2; do
+		# The server sends and closes first: it is the one in TIME_WAIT.
+		xfer "reuse$i" "-l 10.0.1.2 -k $K4A -n 65536 -N 0" \
+			"-c 10.0.1.2 -k $K4B -n 0 -N 65536 -s 40123" || return 1
+		ip netns exec "$B" ss -tanH state time-wait "( sport = :$PORT )" | sed 's/^/# /'
+	done
+	syn=$(($(tcpext "$A" TCPSynRetrans) - syn))
+	expect_eq "SYNs sent again" 0 "$syn"
+}
+
 # Namespace key chains (tcp-authopt CLI) on the datapath: ao_xfer sets no
 # keys of its own unless a case says so.
 TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
@@ -662,7 +680,7 @@ errno_of() {
 
 CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
 no_key_untouched rollover rnext_follow sne_wrap prefix vrf syncookies connect_no_key forged icmp_ignored mtu_room synack_needs_rnext_key
-unverifiable_unanswered"
+unverifiable_unanswered timewait_reuse"
 # Run by their own entry in `tests`.
 CHAIN_CASES="chain_capture chain_socket_wins chain_lifetime_rollover
 chain_added_established chain_expired"

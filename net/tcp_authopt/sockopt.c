@@ -779,9 +779,9 @@ static int tcp_authopt_get_keys(struct sock *sk, char __user *optval,
 {
 	struct tcp_authopt_key *key, *cur, *rnext;
 	struct tcp_authopt_keys_query q = {};
+	struct tcp_ao_getsockopt *out;
 	struct tcp_authopt_info *info;
-	struct tcp_ao_getsockopt out;
-	u32 matched = 0;
+	u32 matched = 0, n, i;
 	int err = 0;
 
 	info = tcp_authopt_info_locked(sk);
@@ -793,22 +793,40 @@ static int tcp_authopt_get_keys(struct sock *sk, char __user *optval,
 	if (err)
 		return err;
 
-	cur = rcu_dereference_protected(info->current_key, lockdep_sock_is_held(sk));
-	rnext = rcu_dereference_protected(info->rnext_key, lockdep_sock_is_held(sk));
-	hlist_for_each_entry_rcu(key, &info->keys, node, lockdep_sock_is_held(sk)) {
+	/*
+	 * Reports are made under the info's lock, which keeps a chain
+	 * connection's keys from changing (chain.c), and copied out after.
+	 */
+again:
+	n = min_t(u32, q.in.nkeys, READ_ONCE(info->nkeys));
+	out = kvcalloc(max_t(u32, n, 1), sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	spin_lock_bh(&info->lock);
+	if (n < q.in.nkeys && n < info->nkeys) {
+		/* Keys came in meanwhile. */
+		spin_unlock_bh(&info->lock);
+		kvfree(out);
+		goto again;
+	}
+	cur = rcu_dereference_protected(info->current_key, true);
+	rnext = rcu_dereference_protected(info->rnext_key, true);
+	hlist_for_each_entry_rcu(key, &info->keys, node, true) {
 		if (!tcp_authopt_keys_match(&q, key, cur, rnext))
 			continue;
+		if (matched < n)
+			tcp_authopt_key_report(key, key == cur, key == rnext, &out[matched]);
 		matched++;
-		if (matched > q.in.nkeys)
-			continue;
-		tcp_authopt_key_report(key, key == cur, key == rnext, &out);
-		err = copy_to_user(optval + (size_t)(matched - 1) * len, &out,
-				   min_t(int, len, sizeof(out))) ? -EFAULT : 0;
-		memzero_explicit(&out, sizeof(out));
-		if (err)
-			return err;
 	}
-	if (put_user(sizeof(out), optlen) ||
+	spin_unlock_bh(&info->lock);
+	for (i = 0; i < min(matched, n) && !err; i++)
+		err = copy_to_user(optval + (size_t)i * len, &out[i],
+				   min_t(int, len, sizeof(*out))) ? -EFAULT : 0;
+	memzero_explicit(out, max_t(u32, n, 1) * sizeof(*out));
+	kvfree(out);
+	if (err)
+		return err;
+	if (put_user(sizeof(*out), optlen) ||
 	    copy_to_user(optval + offsetof(struct tcp_ao_getsockopt, nkeys),
 			 &matched, sizeof(matched)))
 		return -EFAULT;

@@ -17,10 +17,6 @@
 #include "datapath.h"
 #include "sockopt.h"
 
-/* Largest MAC: the option, 32-bit aligned, must fit a SYN's free space. */
-#define TCP_AUTHOPT_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
-			       TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
-
 /*
  * The socket's TCP-AO state; an accepted socket claims the keys parked for
  * it here if the datapath has not yet, so TCP_AO_INFO and friends work
@@ -217,17 +213,12 @@ static void tcp_authopt_key_unlink(struct sock *sk, struct tcp_authopt_info *inf
 static int tcp_authopt_key_crypto(struct tcp_ao_add *cmd,
 				  struct tcp_authopt_key *key)
 {
-	bool reduce = false;
 	const char *name;
+	bool reduce;
 	int err;
 
 	cmd->alg_name[sizeof(cmd->alg_name) - 1] = '\0';
-	name = cmd->alg_name;
-	/* RFC 5926 section 3.1.1.2: KDF_AES_128_CMAC */
-	if (!strcmp(name, "cmac(aes128)")) {
-		name = "cmac(aes)";
-		reduce = cmd->keylen != TCP_AUTHOPT_CMAC_KEYLEN;
-	}
+	name = tcp_authopt_alg_alias(cmd->alg_name, cmd->keylen, &reduce);
 	key->alg = tcp_authopt_alg_get(name);
 	if (IS_ERR(key->alg))
 		return PTR_ERR(key->alg);

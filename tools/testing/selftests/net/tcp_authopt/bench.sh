@@ -17,7 +17,7 @@
 XFER="$KR_BIN/ao_xfer"
 RATE="$KR_BIN/ao_connrate"
 TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 BYTES=${BYTES:-$((32 << 20))}
 CONNS=${CONNS:-200}
 OTHERS=${OTHERS:-10000}

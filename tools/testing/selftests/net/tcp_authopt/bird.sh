@@ -20,7 +20,7 @@
 TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
 VERIFY="$(dirname "$0")/verify_capture.py"
 TMP=$(mktemp -d /tmp/kr-bird.XXXXXX)
-SWITCH=${BIRD_SWITCH:-30}	# seconds from setup to the send-key switch
+SWITCH=${BIRD_SWITCH:-45}	# seconds from setup to the send-key switch
 KEY1='bgp-key-one-2026'
 KEY2='bgp-key-two-2026'
 

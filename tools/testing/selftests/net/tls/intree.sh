@@ -11,45 +11,10 @@
 # back at the end, so that the runner finds the state it left.
 
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tls_lib.sh"
 
 BIN=${KR_BIN:-$KR_TOP/build/selftests/net/tls}
-KO=$KR_MODDIR/tls/tls.ko
 OUT=$(mktemp -d /tmp/kr-intree.XXXXXX)
-
-unload_tls() {
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		module_loaded tls || return 0
-		rmmod tls 2>/dev/null && return 0
-		sleep 1
-	done
-	log "cannot unload tls: $(grep '^tls ' /proc/modules)"
-	return 1
-}
-
-restore() {
-	unload_tls
-	if [ -f "$KO" ]; then
-		insmod "$KO" || log "FAIL: cannot insert $KO back"
-	fi
-	rm -rf "$OUT"
-}
-
-# Load the in-tree module, and make sure it is the one answering.
-load_intree() {
-	local path
-	unload_tls || return 1
-	modprobe tls || { fail "modprobe tls"; return 1; }
-	path=$(modinfo -n tls)
-	case "$path" in
-	/lib/modules/*) ;;
-	*) fail "modprobe loaded tls from '$path'"; return 1 ;;
-	esac
-	log "in-tree tls.ko: $path (srcversion $(cat /sys/module/tls/srcversion 2>/dev/null))"
-	if grep -q '^TlsTxRekeyOk' /proc/net/tls_stat 2>/dev/null; then
-		fail "the loaded tls module has keyroll's rekey counters"
-		return 1
-	fi
-}
 
 # Every case outside tls_rekey passes (or skips, with its reason).
 test_non_rekey_pass() {
@@ -94,7 +59,7 @@ test_keyupdate_ebusy() {
 }
 
 tap_plan 3
-if load_intree; then
+if tls_load_intree; then
 	run_test intree_non_rekey_cases_pass test_non_rekey_pass
 	run_test intree_rekey_cases_fail_ebusy test_rekey_ebusy
 	run_test intree_keyupdate_fails_ebusy test_keyupdate_ebusy
@@ -103,5 +68,6 @@ else
 	tap_fail intree_rekey_cases_fail_ebusy
 	tap_fail intree_keyupdate_fails_ebusy
 fi
-restore
+tls_restore
+rm -rf "$OUT"
 tap_finish

@@ -18,102 +18,26 @@
  * checked, and the rekey counters of /proc/net/tls_stat must match the
  * number of updates.
  *
- * Usage: ktls_keyupdate [-c aes128|aes256|chacha] [-s MiB]
+ * Usage: ktls_keyupdate [-c aes128|aes256|chacha] [-s MiB] [-V]
+ *   -V  say what each end does, step by step (make demo)
  * Exit: 0 pass, 1 fail, 4 skip (no module with rekey; see tls_common.h).
  * A rekey refused with EBUSY (the in-tree module before Linux 6.14) is
  * reported with the marker KR_REKEY_EBUSY.
  */
 #include <arpa/inet.h>
-#include <openssl/hmac.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 
-#include "ossl_common.h"
+#include "ktls_rekey.h"
 
 #define BLOCK (1 << 20)
 #define CHUNK 65536
-
-struct suite {
-	const char *name;
-	const char *ossl;
-	const EVP_MD *(*md)(void);
-	uint16_t cipher;
-	size_t keylen;
-};
-
-static const struct suite suites[] = {
-	{ "aes128", "TLS_AES_128_GCM_SHA256", EVP_sha256,
-	  TLS_CIPHER_AES_GCM_128, 16 },
-	{ "aes256", "TLS_AES_256_GCM_SHA384", EVP_sha384,
-	  TLS_CIPHER_AES_GCM_256, 32 },
-	{ "chacha", "TLS_CHACHA20_POLY1305_SHA256", EVP_sha256,
-	  TLS_CIPHER_CHACHA20_POLY1305, 32 },
-};
-
-/* What one end did, sent to the parent at the end. */
-struct tally {
-	unsigned int ku_sent;	/* KeyUpdates we built, each a TX rekey */
-	unsigned int ku_rcvd;	/* KeyUpdates received, each an RX rekey */
-	unsigned int ku_answered;
-};
-
-struct end {
-	const struct suite *s;
-	const char *who;
-	int fd;
-	size_t hlen;
-	unsigned char tx[EVP_MAX_MD_SIZE], rx[EVP_MAX_MD_SIZE];
-	struct tally t;
-};
 
 /* Secrets from the keylog callback, in the process that owns the SSL. */
 static unsigned char client_secret0[EVP_MAX_MD_SIZE];
 static unsigned char server_secret0[EVP_MAX_MD_SIZE];
 static size_t client_secret_len, server_secret_len;
-
-/* HKDF-Expand-Label (RFC 8446 section 7.1) with an empty context. */
-static void hkdf_expand_label(const EVP_MD *md, const unsigned char *secret,
-			      size_t slen, const char *label,
-			      unsigned char *out, size_t outlen)
-{
-	unsigned char info[2 + 1 + 255 + 1], t[EVP_MAX_MD_SIZE];
-	unsigned char in[EVP_MAX_MD_SIZE + sizeof(info) + 1];
-	size_t llen = strlen(label), ilen, hlen = EVP_MD_get_size(md);
-	size_t done = 0, tlen = 0, n;
-	unsigned int mlen;
-	unsigned char i;
-
-	info[0] = outlen >> 8;
-	info[1] = outlen & 0xff;
-	info[2] = 6 + llen;
-	memcpy(info + 3, "tls13 ", 6);
-	memcpy(info + 9, label, llen);
-	info[9 + llen] = 0;	/* empty context */
-	ilen = 10 + llen;
-
-	/* HKDF-Expand (RFC 5869): T(i) = HMAC(PRK, T(i-1) | info | i) */
-	for (i = 1; done < outlen; i++) {
-		memcpy(in, t, tlen);
-		memcpy(in + tlen, info, ilen);
-		in[tlen + ilen] = i;
-		if (!HMAC(md, secret, slen, in, tlen + ilen + 1, t, &mlen))
-			KR_DIE("HMAC");
-		tlen = mlen;
-		n = outlen - done < hlen ? outlen - done : hlen;
-		memcpy(out + done, t, n);
-		done += n;
-	}
-}
-
-static void unhex(const char *hex, unsigned char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (sscanf(hex + 2 * i, "%2hhx", &out[i]) != 1)
-			KR_DIE("bad hex");
-}
 
 /*
  * RFC 8448 section 3 (Simple 1-RTT Handshake): the client and server
@@ -136,14 +60,14 @@ static void rfc8448_check(void)
 	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
-		unhex(v[i].secret, secret, 32);
-		unhex(v[i].key, key, 16);
-		unhex(v[i].iv, iv, 12);
-		hkdf_expand_label(EVP_sha256(), secret, 32, "key", got, 16);
+		kr_unhex(v[i].secret, secret, 32);
+		kr_unhex(v[i].key, key, 16);
+		kr_unhex(v[i].iv, iv, 12);
+		kr_hkdf_expand_label(EVP_sha256(), secret, 32, "key", got, 16);
 		if (memcmp(got, key, 16))
 			KR_DIE("RFC 8448 %s write key mismatch",
 			       i ? "client" : "server");
-		hkdf_expand_label(EVP_sha256(), secret, 32, "iv", got, 12);
+		kr_hkdf_expand_label(EVP_sha256(), secret, 32, "iv", got, 12);
 		if (memcmp(got, iv, 12))
 			KR_DIE("RFC 8448 %s write iv mismatch",
 			       i ? "client" : "server");
@@ -151,126 +75,8 @@ static void rfc8448_check(void)
 	printf("# RFC 8448 HKDF-Expand-Label key/iv check: ok\n");
 }
 
-/* Key and IV for SECRET as a kTLS blob, the iv split as kTLS wants. */
-static void make_key(const struct end *e, const unsigned char *secret,
-		     uint64_t seq, struct kr_key *k)
-{
-	unsigned char key[32], iv[12], be[8];
-	int i;
-
-	hkdf_expand_label(e->s->md(), secret, e->hlen, "key", key,
-			  e->s->keylen);
-	hkdf_expand_label(e->s->md(), secret, e->hlen, "iv", iv, 12);
-	for (i = 0; i < 8; i++)
-		be[i] = seq >> (56 - 8 * i);
-	memset(k, 0, sizeof(*k));
-	k->info.version = TLS_1_3_VERSION;
-	k->info.cipher_type = e->s->cipher;
-	switch (e->s->cipher) {
-	case TLS_CIPHER_AES_GCM_128:
-		k->len = sizeof(k->gcm128);
-		memcpy(k->gcm128.key, key, 16);
-		memcpy(k->gcm128.salt, iv, 4);
-		memcpy(k->gcm128.iv, iv + 4, 8);
-		memcpy(k->gcm128.rec_seq, be, 8);
-		break;
-	case TLS_CIPHER_AES_GCM_256:
-		k->len = sizeof(k->gcm256);
-		memcpy(k->gcm256.key, key, 32);
-		memcpy(k->gcm256.salt, iv, 4);
-		memcpy(k->gcm256.iv, iv + 4, 8);
-		memcpy(k->gcm256.rec_seq, be, 8);
-		break;
-	default:
-		k->len = sizeof(k->chacha);
-		memcpy(k->chacha.key, key, 32);
-		memcpy(k->chacha.iv, iv, 12);
-		memcpy(k->chacha.rec_seq, be, 8);
-		break;
-	}
-	OPENSSL_cleanse(key, sizeof(key));
-}
-
-/* application_traffic_secret_N+1 (RFC 8446 section 7.2) */
-static void next_secret(const struct end *e, unsigned char *secret)
-{
-	unsigned char next[EVP_MAX_MD_SIZE];
-
-	hkdf_expand_label(e->s->md(), secret, e->hlen, "traffic upd", next,
-			  e->hlen);
-	memcpy(secret, next, e->hlen);
-}
-
-static void set_key(struct end *e, int opt, const unsigned char *secret,
-		    uint64_t seq, bool rekey)
-{
-	struct kr_key k;
-
-	make_key(e, secret, seq, &k);
-	if (!setsockopt(e->fd, SOL_TLS, opt, &k, k.len))
-		return;
-	if (rekey && errno == EBUSY) {
-		printf("KR_REKEY_EBUSY: %s: %s rekey refused with EBUSY: the loaded tls module has no TLS 1.3 rekey (in-tree modules before Linux 6.14)\n",
-		       e->who, opt == TLS_TX ? "TLS_TX" : "TLS_RX");
-		fflush(stdout);
-		exit(1);
-	}
-	KR_DIE("%s: %s%s: %s", e->who, rekey ? "rekey " : "",
-	       opt == TLS_TX ? "TLS_TX" : "TLS_RX", strerror(errno));
-}
-
-static void send_keyupdate(struct end *e, unsigned char request)
-{
-	const unsigned char msg[5] = { KR_HS_KEY_UPDATE, 0, 0, 1, request };
-
-	if (kr_send_type(e->fd, KR_REC_HANDSHAKE, msg, sizeof(msg), 0) != 5)
-		KR_DIE("%s: send KeyUpdate: %s", e->who, strerror(errno));
-	next_secret(e, e->tx);
-	set_key(e, TLS_TX, e->tx, 0, true);
-	e->t.ku_sent++;
-}
-
-static void got_keyupdate(struct end *e, const unsigned char *msg, ssize_t n)
-{
-	bool paused;
-	int err;
-	char c;
-
-	if (n != 5 || msg[0] != KR_HS_KEY_UPDATE || msg[1] || msg[2] ||
-	    msg[3] != 1 || msg[4] > 1)
-		KR_DIE("%s: bad KeyUpdate record (%zd bytes)", e->who, n);
-	e->t.ku_rcvd++;
-	/* decryption is paused until the new key is in */
-	paused = recv(e->fd, &c, 1, MSG_DONTWAIT) == -1 && errno == EKEYEXPIRED;
-	err = errno;
-	next_secret(e, e->rx);
-	if (!paused) {
-		/* a module without rekey: say so (EBUSY) rather than this */
-		set_key(e, TLS_RX, e->rx, 0, true);
-		KR_DIE("%s: after a KeyUpdate recv gave %s, not EKEYEXPIRED",
-		       e->who, strerror(err));
-	}
-	set_key(e, TLS_RX, e->rx, 0, true);
-	if (msg[4]) {
-		send_keyupdate(e, 0);
-		e->t.ku_answered++;
-	}
-}
-
-static void pattern(unsigned char *buf, size_t len, uint64_t off)
-{
-	size_t i;
-
-	/* every 8 bytes: their offset, mixed; catches reordering too */
-	for (i = 0; i < len; i++) {
-		uint64_t w = (off + i) / 8 * 0x9e3779b97f4a7c15ULL;
-
-		buf[i] = w >> (8 * ((off + i) % 8));
-	}
-}
-
 /* Receive LEN data bytes starting at stream offset OFF, checking them. */
-static void recv_data(struct end *e, size_t len, uint64_t off, bool check)
+static void recv_data(struct kr_end *e, size_t len, uint64_t off, bool check)
 {
 	static unsigned char buf[CHUNK], want[CHUNK];
 	size_t got = 0;
@@ -283,7 +89,7 @@ static void recv_data(struct end *e, size_t len, uint64_t off, bool check)
 			KR_DIE("%s: recv at %zu/%zu: %s", e->who, got, len,
 			       n ? strerror(errno) : "end of stream");
 		if (type == KR_REC_HANDSHAKE) {
-			got_keyupdate(e, buf, n);
+			kr_got_keyupdate(e, buf, n);
 			continue;
 		}
 		if (type != KR_REC_DATA)
@@ -292,7 +98,7 @@ static void recv_data(struct end *e, size_t len, uint64_t off, bool check)
 			KR_DIE("%s: %zd bytes past the block", e->who,
 			       got + n - len);
 		if (check) {
-			pattern(want, n, off + got);
+			kr_pattern(want, n, off + got);
 			if (memcmp(buf, want, n))
 				KR_DIE("%s: data corrupt near offset %llu",
 				       e->who,
@@ -302,14 +108,14 @@ static void recv_data(struct end *e, size_t len, uint64_t off, bool check)
 	}
 }
 
-static void send_data(struct end *e, size_t len, uint64_t off)
+static void send_data(struct kr_end *e, size_t len, uint64_t off)
 {
 	static unsigned char buf[CHUNK];
 	size_t done = 0, n;
 
 	while (done < len) {
 		n = len - done < CHUNK ? len - done : CHUNK;
-		pattern(buf, n, off + done);
+		kr_pattern(buf, n, off + done);
 		if (send(e->fd, buf, n, 0) != (ssize_t)n)
 			KR_DIE("%s: send: %s", e->who, strerror(errno));
 		done += n;
@@ -334,14 +140,14 @@ static void keylog(const SSL *ssl, const char *line)
 	if (!dst)
 		return;
 	*len = strlen(hex) / 2;
-	unhex(hex, dst, *len);
+	kr_unhex(hex, dst, *len);
 }
 
 /*
  * Handshake with OpenSSL, have OpenSSL send a record, a KeyUpdate and a
  * record under the updated key, then move both directions into kTLS.
  */
-static void start(struct end *e, SSL_CTX *ctx, bool server)
+static void start(struct kr_end *e, SSL_CTX *ctx, bool server)
 {
 	static const char first[32] = "first record, written by OpenSSL";
 	static const char second[32] = "after OpenSSL's own KeyUpdate...";
@@ -361,6 +167,9 @@ static void start(struct end *e, SSL_CTX *ctx, bool server)
 	ssl = kr_handshake(ctx, e->fd, server);
 	if (strcmp(SSL_get_cipher_name(ssl), e->s->ossl))
 		KR_DIE("negotiated %s", SSL_get_cipher_name(ssl));
+	if (e->verbose)
+		printf("%s: TLS 1.3 handshake done by OpenSSL, cipher suite %s\n",
+		       e->who, SSL_get_cipher_name(ssl));
 	e->hlen = EVP_MD_get_size(e->s->md());
 	if (client_secret_len != e->hlen || server_secret_len != e->hlen)
 		KR_DIE("%s: no traffic secrets from the keylog callback",
@@ -373,12 +182,15 @@ static void start(struct end *e, SSL_CTX *ctx, bool server)
 	    SSL_write(ssl, second, sizeof(second)) != sizeof(second))
 		KR_DIE("%s: SSL_write", e->who);
 	/* OpenSSL wrote one record under the updated secret: seq 1 next */
-	next_secret(e, e->tx);
+	kr_next_secret(e, e->tx);
 
 	if (kr_ulp(e->fd))
 		KR_DIE("%s: TCP_ULP tls: %s", e->who, strerror(errno));
-	set_key(e, TLS_TX, e->tx, 1, false);
-	set_key(e, TLS_RX, e->rx, 0, false);
+	kr_set_key(e, TLS_TX, e->tx, 1, false);
+	kr_set_key(e, TLS_RX, e->rx, 0, false);
+	if (e->verbose)
+		printf("%s: OpenSSL wrote a record, a KeyUpdate and another record; keys derived from its traffic secrets handed to the kernel (TCP_ULP \"tls\", TLS_TX, TLS_RX)\n",
+		       e->who);
 
 	/* what the peer's OpenSSL wrote, read by kTLS with our keys */
 	if (recv(e->fd, buf, sizeof(buf), MSG_WAITALL) != sizeof(buf) ||
@@ -388,10 +200,13 @@ static void start(struct end *e, SSL_CTX *ctx, bool server)
 	if (kr_recv_type(e->fd, &type, buf, sizeof(buf), 0) != 5 ||
 	    type != KR_REC_HANDSHAKE)
 		KR_DIE("%s: no KeyUpdate from OpenSSL", e->who);
-	got_keyupdate(e, (unsigned char *)buf, 5);
+	kr_got_keyupdate(e, (unsigned char *)buf, 5);
 	if (recv(e->fd, buf, sizeof(buf), MSG_WAITALL) != sizeof(buf) ||
 	    memcmp(buf, second, sizeof(buf)))
 		KR_DIE("%s: OpenSSL's record after its KeyUpdate did not decrypt with our next key",
+		       e->who);
+	if (e->verbose)
+		printf("%s: the kernel decrypted the peer's OpenSSL records before and after OpenSSL's own KeyUpdate\n",
 		       e->who);
 	/* the socket now belongs to kTLS; free without a close_notify */
 	SSL_set_quiet_shutdown(ssl, 1);
@@ -399,7 +214,7 @@ static void start(struct end *e, SSL_CTX *ctx, bool server)
 }
 
 /* Blocks alternate: client sends the even ones, server the odd ones. */
-static void transfer(struct end *e, bool server, unsigned int blocks)
+static void transfer(struct kr_end *e, bool server, unsigned int blocks)
 {
 	static const char done[8] = "all-done";
 	unsigned int i;
@@ -410,10 +225,13 @@ static void transfer(struct end *e, bool server, unsigned int blocks)
 
 		if (sender) {
 			if (i)
-				send_keyupdate(e, (i / 2) % 2);
+				kr_send_keyupdate(e, (i / 2) % 2);
 			send_data(e, BLOCK, (uint64_t)i * BLOCK);
 		} else {
 			recv_data(e, BLOCK, (uint64_t)i * BLOCK, true);
+			if (e->verbose)
+				printf("%s: 1 MiB block %u received and checked, every byte as sent\n",
+				       e->who, i + 1);
 		}
 	}
 	/* the last receiver acknowledges; any answer to a request before */
@@ -439,11 +257,11 @@ int main(int argc, char **argv)
 		"TlsTxRekeyOk", "TlsRxRekeyOk", "TlsTxRekeyError",
 		"TlsRxRekeyError", "TlsRxRekeyReceived",
 	};
-	const struct suite *s = &suites[0];
+	const struct kr_suite *s = &kr_suites[0];
 	unsigned int mib = 64, i;
 	long long base[5], d[5], want[5];
-	struct tally ct, st;
-	struct end e = {};
+	struct kr_tally ct, st;
+	struct kr_end e = {};
 	int fd, cfd, p[2], opt, status;
 	EVP_PKEY *pkey;
 	SSL_CTX *ctx;
@@ -451,16 +269,20 @@ int main(int argc, char **argv)
 	X509 *cert;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "c:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:s:V")) != -1) {
 		if (opt == 's') {
 			mib = atoi(optarg);
 			continue;
 		}
-		for (i = 0; opt == 'c' && i < 3; i++)
-			if (!strcmp(optarg, suites[i].name))
-				s = &suites[i];
+		if (opt == 'V') {
+			e.verbose = true;
+			continue;
+		}
+		for (i = 0; opt == 'c' && i < KR_NR_SUITES; i++)
+			if (!strcmp(optarg, kr_suites[i].name))
+				s = &kr_suites[i];
 		if (opt != 'c' || strcmp(optarg, s->name)) {
-			fprintf(stderr, "usage: %s [-c aes128|aes256|chacha] [-s MiB]\n",
+			fprintf(stderr, "usage: %s [-c aes128|aes256|chacha] [-s MiB] [-V]\n",
 				argv[0]);
 			return 1;
 		}

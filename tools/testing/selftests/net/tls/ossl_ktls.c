@@ -26,17 +26,6 @@ struct status {
 	unsigned long long bytes;
 };
 
-static void pattern(unsigned char *buf, size_t len, uint64_t off)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		uint64_t w = (off + i) / 8 * 0x9e3779b97f4a7c15ULL;
-
-		buf[i] = w >> (8 * ((off + i) % 8));
-	}
-}
-
 /* Point OpenSSL at a configuration that turns kTLS on, and load it. */
 static void ktls_config(void)
 {
@@ -97,7 +86,7 @@ static void server(SSL_CTX *ctx, int fd, unsigned long long total, int out)
 		if (n <= 0)
 			KR_DIE("server: SSL_read at %llu: error %d", st.bytes,
 			       SSL_get_error(ssl, n));
-		pattern(want, n, st.bytes);
+		kr_pattern(want, n, st.bytes);
 		if (memcmp(buf, want, n))
 			KR_DIE("server: data corrupt near offset %llu",
 			       st.bytes);
@@ -122,7 +111,7 @@ static void client(SSL_CTX *ctx, int fd, unsigned long long total,
 	ktls_status(ssl, st);
 	while (off < total) {
 		n = total - off < CHUNK ? total - off : CHUNK;
-		pattern(buf, n, off);
+		kr_pattern(buf, n, off);
 		if (SSL_write(ssl, buf, n) != (int)n)
 			KR_DIE("client: SSL_write at %llu", off);
 		off += n;

@@ -7,6 +7,7 @@
 #ifndef KR_TLS_COMMON_H
 #define KR_TLS_COMMON_H
 
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -128,6 +129,32 @@ static inline size_t kr_overhead(uint16_t version, uint16_t cipher)
 	if (cipher == TLS_CIPHER_CHACHA20_POLY1305)
 		return 16;
 	return 16 + 8;		/* tag, explicit nonce */
+}
+
+/* Byte of the test stream at offset OFF: see kr_pattern(). */
+static inline unsigned char kr_pattern_byte(uint64_t off)
+{
+	return (off / 8 * 0x9e3779b97f4a7c15ULL) >> (8 * (off % 8));
+}
+
+/*
+ * kr_pattern - the test stream's LEN bytes from stream offset OFF: each
+ * 8-byte word is its index times an odd constant, little endian, so data
+ * that is lost, repeated or out of place never matches.
+ */
+static inline void kr_pattern(unsigned char *buf, size_t len, uint64_t off)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i < len && (off + i) % 8; i++)
+		buf[i] = kr_pattern_byte(off + i);
+	for (; i + 8 <= len; i += 8) {
+		w = htole64((off + i) / 8 * 0x9e3779b97f4a7c15ULL);
+		memcpy(buf + i, &w, 8);
+	}
+	for (; i < len; i++)
+		buf[i] = kr_pattern_byte(off + i);
 }
 
 /* A connected loopback TCP pair; *a is the connecting end. */

@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, guest side: keyroll's tls.ko against the kernel's own
+# (in-tree) tls.ko, and the cost of TLS 1.3 KeyUpdates, in one boot over
+# one veth pair. Data always flows from A to B:
+#
+#   ns A (sender) veth-a 10.0.2.1/24  ---  veth-b 10.0.2.2/24 ns B (receiver)
+#
+# Cases (tls_bench, AES-GCM-128, 16 KiB records, MIB MiB each):
+#   tx13, tx12   kTLS sender, plain TCP receiver that checks every record
+#                with OpenSSL afterwards: the TX path of the module
+#   rx13, rx12   records sealed by OpenSSL beforehand, kTLS receiver: the
+#                RX path of the module
+#   both13       kTLS at both ends
+#   rekey13      kTLS at both ends and a KeyUpdate every KU_MIB MiB (keyroll
+#                only: the in-tree module refuses a second key with EBUSY)
+# Only one module called tls can be loaded: each round loads one module,
+# runs all its cases, then loads the other (tls_lib.sh); rounds alternate
+# which module goes first, so that drift in the emulated machine's speed
+# hits both. Each figure is the median of ROUNDS rounds.
+#
+# Prints "bench: NAME VALUE" lines and the ratios against the targets
+# (keyroll/in-tree >= 1.0 for TX and RX, KeyUpdate every MiB >= 0.95 of
+# no KeyUpdate). A missed target is reported, not failed; a transfer
+# that fails or delivers wrong data makes the exit status 1.
+
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/tls_lib.sh"
+
+BIN=${KR_BIN:-$KR_TOP/build/selftests/net/tls}/tls_bench
+ROUNDS=${ROUNDS:-3}
+MIB=${MIB:-32}
+KU_MIB=${KU_MIB:-1}
+CASES=${CASES:-"tx13 rx13 tx12 rx12 both13"}
+PORT=19400
+TMP=$(mktemp -d)
+
+[ -x "$BIN" ] || { log "FAIL: no $BIN (make selftests)"; exit 1; }
+[ -f "$KR_TLS_KO" ] || { log "FAIL: no keyroll tls.ko for $(uname -r)"; exit 1; }
+# Programs started from the 9p root load slowly in the guest: run a copy
+# (statically linked) from tmpfs, and let it enter the namespaces itself.
+BENCH=$TMP/tls_bench
+cp "$BIN" "$BENCH" || exit 1
+
+ns_create A && ns_create B || exit 1
+ip link add veth-a netns "$A" type veth peer name veth-b netns "$B" || exit 1
+ip -n "$A" addr add 10.0.2.1/24 dev veth-a
+ip -n "$B" addr add 10.0.2.2/24 dev veth-b
+ip -n "$A" link set veth-a up
+ip -n "$B" link set veth-b up
+
+# xfer CASE PORT MIB [OPTION]: one transfer A -> B; prints the receiver's
+# MB/s. The receiver's summary line stays in $TMP/receiver.
+xfer() {
+	local args spid port=$2 mib=$3 extra=${4:-}
+
+	case $1 in
+	tx13) args="-m tx -v 1.3" ;;
+	tx12) args="-m tx -v 1.2" ;;
+	rx13) args="-m rx -v 1.3" ;;
+	rx12) args="-m rx -v 1.2" ;;
+	both13) args="-m both -v 1.3" ;;
+	rekey13) args="-m both -v 1.3 -k $KU_MIB" ;;
+	*) log "unknown case $1" >&2; return 1 ;;
+	esac
+	args="$args $extra"
+	# shellcheck disable=SC2086
+	"$BENCH" -N "$B" -l 10.0.2.2 -p "$port" -s "$mib" $args \
+		> "$TMP/receiver" 2>&1 &
+	spid=$!
+	for _ in $(seq 300); do
+		[[ $(< "$TMP/receiver") == *listening* ]] && break
+		sleep 0.05
+	done
+	# shellcheck disable=SC2086
+	if ! "$BENCH" -N "$A" -c 10.0.2.2 -p "$port" -s "$mib" $args \
+		> "$TMP/sender" 2>&1; then
+		wait "$spid"
+		log "FAIL: $1: sender:" >&2; sed 's/^/#   /' "$TMP/sender" >&2
+		log "receiver:" >&2; sed 's/^/#   /' "$TMP/receiver" >&2
+		return 1
+	fi
+	if ! wait "$spid"; then
+		log "FAIL: $1: receiver:" >&2; sed 's/^/#   /' "$TMP/receiver" >&2
+		return 1
+	fi
+	sed -n 's/.*elapsed .*, \([0-9.]*\) MB\/s$/\1/p' "$TMP/receiver"
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+
+# verdict RATIO TARGET: "met" or "missed".
+verdict() {
+	awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "missed") }'
+}
+
+# run_variant VARIANT ROUND: load one module and run its cases.
+run_variant() {
+	local c v cases=$CASES
+
+	if [ "$1" = keyroll ]; then
+		tls_load_keyroll || return 2
+		# KeyUpdates cost: rekey13 against both13 of the same round
+		[[ " $cases " == *" both13 "* ]] || cases="$cases both13"
+		cases="$cases rekey13"
+	else
+		tls_load_intree > "$TMP/load" || { cat "$TMP/load"; return 2; }
+		[ "$2" = 1 ] && cat "$TMP/load"
+	fi
+	# the first connection after a load pays for setting things up
+	PORT=$((PORT + 1))
+	xfer both13 "$PORT" 1 > /dev/null || { status=1; return 1; }
+	for c in $cases; do
+		PORT=$((PORT + 1))
+		v=$(xfer "$c" "$PORT" "$MIB") || { status=1; continue; }
+		echo "$v" >> "$TMP/$1.$c"
+		echo "# round $2: $1 $c: $(sed -n 's/^received //p' "$TMP/receiver")"
+	done
+}
+
+# The AES-NI and PCLMULQDQ code of the crypto API, as udev loads it on a
+# machine whose CPU has them (the guest has no udev); both modules use the
+# same gcm(aes) either way.
+grep -qw aes /proc/cpuinfo && modprobe aesni_intel
+log "$(uname -r), keyroll tls.ko md5 $(md5sum < "$KR_TLS_KO" | cut -c1-12)," \
+	"$ROUNDS rounds of $MIB MiB per case"
+status=0
+# The checks must be able to fail: one spoilt byte fails a transfer.
+tls_load_keyroll || exit 1
+for c in tx13 rx13; do
+	PORT=$((PORT + 1))
+	if xfer "$c" "$PORT" 1 -x > /dev/null 2>&1; then
+		log "FAIL: $c with a spoilt byte passed its checks"
+		status=1
+	else
+		log "self-check: $c with a spoilt byte fails, as it must" \
+			"($(grep -h -m1 -o 'FAIL: .*' "$TMP/receiver" "$TMP/sender" | head -n 1))"
+	fi
+done
+for r in $(seq "$ROUNDS"); do
+	order="keyroll intree"
+	[ $((r % 2)) = 0 ] && order="intree keyroll"
+	for variant in $order; do
+		run_variant "$variant" "$r"
+		[ $? = 2 ] && { status=1; break 2; }
+	done
+done
+log "gcm(aes) implementation: $(awk '/^name/ { n = $3 } /^driver/ && n == "gcm(aes)" { print $3 }' /proc/crypto | sort -u | tr '\n' ' ')"
+tls_restore
+
+m() {
+	[ -s "$TMP/$1.$2" ] && median < "$TMP/$1.$2" || echo 0
+}
+
+for c in $CASES; do
+	case $c in
+	tx13) what="TLS 1.3 TX" ;;
+	rx13) what="TLS 1.3 RX" ;;
+	tx12) what="TLS 1.2 TX" ;;
+	rx12) what="TLS 1.2 RX" ;;
+	both13) what="TLS 1.3 kTLS both ends" ;;
+	esac
+	k=$(m keyroll "$c")
+	i=$(m intree "$c")
+	x=$(ratio "$k" "$i")
+	echo "bench: tls $what MB/s (median of $ROUNDS x $MIB MiB): keyroll $k, in-tree $i"
+	case $c in
+	both13) echo "bench: tls $what keyroll/in-tree $x" ;;
+	*) echo "bench: tls $what keyroll/in-tree $x (target >= 1.0: $(verdict "$x" 1.0))" ;;
+	esac
+done
+n=$(m keyroll both13)
+ku=$(m keyroll rekey13)
+x=$(ratio "$ku" "$n")
+echo "bench: tls TLS 1.3 keyroll MB/s (median of $ROUNDS x $MIB MiB): KeyUpdate every $KU_MIB MiB $ku, none $n"
+echo "bench: tls TLS 1.3 KeyUpdate every $KU_MIB MiB/none $x (target >= 0.95: $(verdict "$x" 0.95))"
+rm -rf "$TMP"
+exit $status

@@ -95,6 +95,9 @@ ip netns exec router-b grep -E 'TCPAO(Good|Bad|Required|KeyNotFound) ' /proc/net
 ip netns del router-a
 ip netns del router-b
 
+say "A BGP daemon that knows nothing of TCP-AO, protected by a key chain"
+bash "$TOP/scripts/demo-bgp.sh" || ok=0
+
 say "Unloading"
 for _ in 1 2 3 4 5; do
 	rmmod tcp_authopt 2>/dev/null && break

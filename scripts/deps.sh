@@ -20,7 +20,7 @@ build-essential gcc make bc flex bison libelf-dev pkg-config
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 iproute2 libmnl-dev python3 python3-scapy python3-yaml python3-jsonschema
 tcpdump sparse dkms perl procps coreutils
-libssl-dev linux-libc-dev
+libssl-dev linux-libc-dev bird2
 "
 
 missing_packages() {

@@ -74,6 +74,28 @@ err_free:
 }
 
 /**
+ * tcp_authopt_alg_alias() - the crypto API name of a key's algorithm
+ * @name: the name the user gave
+ * @keylen: the length of the user's key
+ * @reduce: set to whether the key must be reduced to 16 bytes first
+ *
+ * RFC 5926 section 3.1.1.2: "cmac(aes128)" (upstream's name) is AES-128-CMAC,
+ * "cmac(aes)" to the crypto API, with a key of another length than 16
+ * reduced by AES-CMAC under a zero key.
+ *
+ * Return: the name to look up.
+ */
+const char *tcp_authopt_alg_alias(const char *name, unsigned int keylen,
+				  bool *reduce)
+{
+	*reduce = false;
+	if (strcmp(name, "cmac(aes128)"))
+		return name;
+	*reduce = keylen != TCP_AUTHOPT_CMAC_KEYLEN;
+	return "cmac(aes)";
+}
+
+/**
  * tcp_authopt_alg_get() - find or allocate a MAC algorithm
  * @name: crypto API name of a keyed hash, e.g. "hmac(sha1)"
  *

@@ -44,6 +44,8 @@ struct tcp_authopt_mac_params {
 };
 
 struct tcp_authopt_alg *tcp_authopt_alg_get(const char *name);
+const char *tcp_authopt_alg_alias(const char *name, unsigned int keylen,
+				  bool *reduce);
 void tcp_authopt_algs_exit(void);
 int tcp_authopt_cmac_reduce(struct tcp_authopt_alg *alg, const u8 *key,
 			    unsigned int keylen, u8 *out);

@@ -34,6 +34,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "chain.h"
 #include "datapath.h"
 #include "handshake.h"
 
@@ -349,6 +350,8 @@ static struct tcp_authopt_info *tcp_authopt_hs_build(struct tcp_authopt_info *li
 		return NULL;
 	info->ao_required = READ_ONCE(linfo->ao_required);
 	info->accept_icmps = READ_ONCE(linfo->accept_icmps);
+	info->ns_managed = linfo->ns_managed;
+	info->ns_gen = linfo->ns_gen;
 	n = tcp_authopt_peer_lists(linfo, peer, heads);
 	for (i = 0; i < n; i++) {
 		hlist_for_each_entry_rcu(key, heads[i], pnode) {
@@ -371,6 +374,8 @@ static struct tcp_authopt_info *tcp_authopt_hs_build(struct tcp_authopt_info *li
 	}
 	RCU_INIT_POINTER(info->current_key, cur ?: first);
 	RCU_INIT_POINTER(info->rnext_key, rnext ?: first);
+	if (info->ns_managed)
+		tcp_authopt_chain_select(info, ktime_get_real_seconds());
 	return info;
 }
 

@@ -19,6 +19,7 @@
 
 #include "handshake.h"
 #include "info.h"
+#include "nskey.h"
 
 static const struct rhashtable_params tcp_authopt_info_params = {
 	.key_len = sizeof(struct sock *),
@@ -42,10 +43,13 @@ void tcp_authopt_info_exit(void)
 	rhashtable_destroy(&tcp_authopt_infos);
 }
 
-/* Whether any socket has TCP-AO state: lets the datapath skip lookups. */
+/*
+ * Whether any socket has TCP-AO state, or any namespace keys that may give
+ * it some: lets the datapath skip lookups.
+ */
 bool tcp_authopt_info_any(void)
 {
-	return atomic_read(&tcp_authopt_ninfos) > 0;
+	return atomic_read(&tcp_authopt_ninfos) > 0 || tcp_authopt_nskey_any();
 }
 
 /**

@@ -33,6 +33,13 @@
  * @keyflags: TCP_AO_KEYF_* flags
  * @keylen: length of @key
  * @key: master key
+ * @ns: copied from the namespace's key chain; the lifetimes below apply
+ *	(socket keys have none and are always valid)
+ * @ns_seen: mark for chain.c's resynchronisation (@info->lock)
+ * @send_start: send lifetime start, wall-clock seconds (@ns keys)
+ * @send_end: send lifetime end, exclusive; 0 for a no-send key
+ * @accept_start: accept lifetime start
+ * @accept_end: accept lifetime end, exclusive; 0 for a no-accept key
  * @pkt_good: segments verified with this key
  * @pkt_bad: segments that failed verification with this key
  * @send_key: traffic key for sending, valid once the socket's ISNs are
@@ -52,6 +59,12 @@ struct tcp_authopt_key {
 	u8 keyflags;
 	u8 keylen;
 	u8 key[TCP_AUTHOPT_MAX_KEYLEN];
+	bool ns;
+	bool ns_seen;
+	time64_t send_start;
+	time64_t send_end;
+	time64_t accept_start;
+	time64_t accept_end;
 	atomic64_t pkt_good;
 	atomic64_t pkt_bad;
 	u8 send_key[HASH_MAX_DIGESTSIZE];
@@ -100,6 +113,10 @@ struct tcp_authopt_key_index {
  * @snd_sne: SNE tracking of sent segments (socket lock)
  * @rcv_sne: SNE tracking of verified received segments (@lock)
  * @mss_adjusted: bytes of MSS given up for the option (GSO is off then)
+ * @ns_managed: the connection's keys come from its namespace's key chain
+ *	(chain.c): kept in step with it, chosen by their lifetimes
+ * @ns_gen: key chain generation the keys were last synchronised with
+ * @ns_now: second the current and RNext keys were last chosen in
  * @cnt: per-socket counters (TCP_AO_INFO)
  */
 struct tcp_authopt_info {
@@ -116,7 +133,10 @@ struct tcp_authopt_info {
 	bool accept_icmps;
 	bool isns_set;
 	u8 mss_adjusted;
-	spinlock_t lock; /* ISNs, traffic keys, @rcv_sne */
+	bool ns_managed;
+	u32 ns_gen;
+	time64_t ns_now;
+	spinlock_t lock; /* ISNs, traffic keys, @rcv_sne, namespace keys */
 	u32 snd_isn;
 	u32 rcv_isn;
 	struct tcp_authopt_sne snd_sne;
@@ -168,6 +188,20 @@ static inline bool tcp_authopt_isns_known(struct tcp_authopt_info *info)
 {
 	/* Pairs with smp_store_release() in tcp_authopt_info_set_isns(). */
 	return smp_load_acquire(&info->isns_set);
+}
+
+/* Whether @key may sign segments at @now (wall-clock seconds). */
+static inline bool tcp_authopt_key_send_ok(const struct tcp_authopt_key *key,
+					   time64_t now)
+{
+	return !key->ns || (key->send_start <= now && now < key->send_end);
+}
+
+/* Whether segments signed with @key are accepted at @now. */
+static inline bool tcp_authopt_key_accept_ok(const struct tcp_authopt_key *key,
+					     time64_t now)
+{
+	return !key->ns || (key->accept_start <= now && now < key->accept_end);
 }
 
 static inline void tcp_authopt_info_inc(struct tcp_authopt_info *info,

@@ -25,6 +25,7 @@
 #include <net/ipv6.h>
 #include <net/tcp.h>
 
+#include "chain.h"
 #include "datapath.h"
 #include "handshake.h"
 #include "option.h"
@@ -141,6 +142,11 @@ static void tcp_authopt_rx_rnext(struct tcp_authopt_rx *rx,
 
 	if (cur && cur->sndid == rx->opt.rnextkeyid)
 		return;
+	if (READ_ONCE(info->ns_managed)) {
+		tcp_authopt_chain_follow(info, rx->opt.rnextkeyid,
+					 (struct sockaddr *)&rx->peer, rx->l3index);
+		return;
+	}
 	hlist_for_each_entry_rcu(key, &info->keys, node) {
 		if (key->sndid == rx->opt.rnextkeyid &&
 		    tcp_authopt_key_match_addr(key, (struct sockaddr *)&rx->peer,
@@ -220,26 +226,14 @@ static void tcp_authopt_rx_handshake_done(struct tcp_authopt_rx *rx,
 	}
 }
 
-static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
+static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
+					      struct tcp_authopt_info *info,
+					      struct request_sock *req,
+					      bool full, bool timewait)
 {
-	struct request_sock *req = NULL;
-	struct tcp_authopt_info *info;
 	struct tcp_authopt_key *key;
 	struct sock *sk = rx->sk;
-	bool full = false, timewait = false;
 
-	if (sk->sk_state == TCP_TIME_WAIT) {
-		info = tcp_authopt_hs_timewait(rx->net, rx->skb, false);
-		timewait = true;
-	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
-		req = inet_reqsk(sk);
-		info = tcp_authopt_info_lookup(req->rsk_listener);
-	} else if (sk->sk_state == TCP_LISTEN) {
-		info = tcp_authopt_info_lookup(sk);
-	} else {
-		info = tcp_authopt_sk_info(sk);
-		full = true;
-	}
 	if (!info) {
 		if (!rx->has_opt)
 			return NF_ACCEPT;
@@ -263,7 +257,7 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	}
 	key = tcp_authopt_key_find_peer(info, (struct sockaddr *)&rx->peer,
 					rx->l3index, rx->opt.keyid);
-	if (!key) {
+	if (!key || !tcp_authopt_key_accept_ok(key, ktime_get_real_seconds())) {
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_KEY_NOT_FOUND,
 				    TCP_AUTHOPT_CNT_KEY_NOT_FOUND);
 		return NF_DROP;
@@ -279,12 +273,49 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 	tcp_authopt_info_inc(info, TCP_AUTHOPT_CNT_GOOD);
 	if (!full && !timewait)
 		tcp_authopt_rx_handshake_done(rx, info, req);
+	/*
+	 * A SYN reusing the tuple of a connection in TIME_WAIT goes on to
+	 * the listener: its SYN-ACK needs this SYN's KeyIDs (the TIME_WAIT
+	 * entry gives way to the new handshake's).
+	 */
+	if (timewait && rx->th->syn && !rx->th->ack)
+		tcp_authopt_hs_note_syn(rx->net, rx->skb, rx->opt.keyid,
+					rx->opt.rnextkeyid);
 	if (full && rx->th->syn && rx->th->ack && sk->sk_state == TCP_SYN_SENT)
 		tcp_authopt_info_set_isns(info, ntohl(rx->th->ack_seq) - 1,
 					  ntohl(rx->th->seq), false);
 	if (full)
 		tcp_authopt_rx_rnext(rx, info);
 	return NF_ACCEPT;
+}
+
+static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
+{
+	struct tcp_authopt_info *info, *chain = NULL;
+	struct request_sock *req = NULL;
+	struct sock *sk = rx->sk;
+	unsigned int ret;
+
+	if (sk->sk_state == TCP_TIME_WAIT) {
+		info = tcp_authopt_hs_timewait(rx->net, rx->skb, false);
+		return tcp_authopt_rx_check_info(rx, info, NULL, false, true);
+	}
+	if (sk->sk_state != TCP_NEW_SYN_RECV && sk->sk_state != TCP_LISTEN) {
+		info = tcp_authopt_sk_info(sk);
+		if (info)
+			tcp_authopt_chain_refresh(sk, info);
+		return tcp_authopt_rx_check_info(rx, info, NULL, true, false);
+	}
+	if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		req = inet_reqsk(sk);
+		sk = req->rsk_listener;
+	}
+	info = tcp_authopt_chain_listener(sk, tcp_authopt_info_lookup(sk), rx->skb,
+					  false, rx->l3index, &chain);
+	ret = tcp_authopt_rx_check_info(rx, info, req, false, false);
+	if (chain)
+		tcp_authopt_info_free(chain);
+	return ret;
 }
 
 /*

@@ -51,10 +51,6 @@ static bool tcp_authopt_nl_up;
 	__missing;							\
 })
 
-/* Largest MAC: the option, 32-bit aligned, must fit a SYN's free space. */
-#define TCP_AUTHOPT_NL_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
-				  TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
-
 static int tcp_authopt_nl_put_time(struct sk_buff *skb, int attr, time64_t t,
 				   time64_t unbounded)
 {
@@ -322,11 +318,7 @@ static int tcp_authopt_nl_parse_crypto(struct genl_info *info,
 		return -EINVAL;
 	}
 	nla_strscpy(name, alg, sizeof(name));
-	/* RFC 5926 section 3.1.1.2: KDF_AES_128_CMAC */
-	if (!strcmp(name, "cmac(aes128)")) {
-		strscpy(name, "cmac(aes)", sizeof(name));
-		reduce = nla_len(k) != TCP_AUTHOPT_CMAC_KEYLEN;
-	}
+	strscpy(name, tcp_authopt_alg_alias(name, nla_len(k), &reduce), sizeof(name));
 	if (!mac && !tcp_authopt_nl_alg_standard(name)) {
 		NL_SET_ERR_ATTR_MISS(extack, NULL, TCP_AUTHOPT_ATTR_MACLEN);
 		NL_SET_ERR_MSG(extack, "maclen is required for this algorithm");
@@ -345,7 +337,7 @@ static int tcp_authopt_nl_parse_crypto(struct genl_info *info,
 		return -EINVAL;
 	}
 	if (ALIGN(TCP_AUTHOPT_OPT_HDR_LEN + key->maclen, 4) >
-	    TCP_AUTHOPT_NL_SYN_SPACE) {
+	    TCP_AUTHOPT_SYN_SPACE) {
 		NL_SET_ERR_MSG_ATTR(extack, mac, "maclen does not fit in a SYN");
 		return -EMSGSIZE;
 	}

@@ -22,7 +22,7 @@
 #include "nskey.h"
 
 /* Keys per namespace: bounds the memory one namespace's admin can pin. */
-#define TCP_AUTHOPT_NSKEY_MAX		4096
+#define TCP_AUTHOPT_NSKEY_MAX		65536
 /* Re-evaluate lifetimes at least this often, in case the clock was set. */
 #define TCP_AUTHOPT_NSKEY_MAX_SLEEP	3600
 
@@ -53,6 +53,8 @@ struct tcp_authopt_nskey_net {
 };
 
 static unsigned int tcp_authopt_nskey_net_id __read_mostly;
+/* Keys in all namespaces: lets the datapath skip namespaces' tables. */
+static atomic_t tcp_authopt_nskey_total = ATOMIC_INIT(0);
 
 static const struct rhashtable_params tcp_authopt_nskey_params = {
 	.key_len = sizeof(struct tcp_authopt_nskey_id),
@@ -265,6 +267,17 @@ int tcp_authopt_nskey_visit_peer(struct net *net, const struct sockaddr *peer,
 	return tcp_authopt_nskey_walk(net, peer, tcp_authopt_nskey_visit_fn, &v);
 }
 
+bool tcp_authopt_nskey_any(void)
+{
+	return atomic_read(&tcp_authopt_nskey_total) > 0;
+}
+
+bool tcp_authopt_nskey_in(struct net *net)
+{
+	return tcp_authopt_nskey_any() &&
+	       READ_ONCE(tcp_authopt_nskey_pernet(net)->nkeys);
+}
+
 u32 tcp_authopt_nskey_generation(struct net *net)
 {
 	return atomic_read(&tcp_authopt_nskey_pernet(net)->generation);
@@ -274,7 +287,8 @@ struct tcp_authopt_nskey *tcp_authopt_nskey_alloc(void)
 {
 	struct tcp_authopt_nskey *key;
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	/* Charged to the memory cgroup of whoever configures the key. */
+	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
 	if (!key)
 		return NULL;
 	refcount_set(&key->refcnt, 1);
@@ -388,7 +402,8 @@ int tcp_authopt_nskey_insert(struct net *net, struct tcp_authopt_nskey *key)
 		goto out;
 	key->state = tcp_authopt_nskey_state(key, ktime_get_real_seconds());
 	list_add_tail_rcu(&key->list, &tn->keys);
-	tn->nkeys++;
+	WRITE_ONCE(tn->nkeys, tn->nkeys + 1);
+	atomic_inc(&tcp_authopt_nskey_total);
 	tcp_authopt_nskey_plen(tn, &key->id, 1);
 	atomic_inc(&tn->generation);
 	tcp_authopt_nl_notify(net, key, TCP_AUTHOPT_EVENT_ADDED);
@@ -403,7 +418,8 @@ static void tcp_authopt_nskey_unlink(struct tcp_authopt_nskey_net *tn,
 {
 	rhltable_remove(&tn->table, &key->hnode, tcp_authopt_nskey_params);
 	list_del_rcu(&key->list);
-	tn->nkeys--;
+	WRITE_ONCE(tn->nkeys, tn->nkeys - 1);
+	atomic_dec(&tcp_authopt_nskey_total);
 	tcp_authopt_nskey_plen(tn, &key->id, -1);
 	atomic_inc(&tn->generation);
 	tcp_authopt_nskey_put(key);

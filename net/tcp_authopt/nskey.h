@@ -173,6 +173,12 @@ int tcp_authopt_nskey_visit_peer(struct net *net, const struct sockaddr *peer,
 					   void *arg),
 				 void *arg);
 
+/* Whether any namespace has keys: one atomic read. */
+bool tcp_authopt_nskey_any(void);
+
+/* Whether @net has keys. */
+bool tcp_authopt_nskey_in(struct net *net);
+
 /**
  * tcp_authopt_nskey_generation() - changes whenever the key chain changes
  * @net: the namespace

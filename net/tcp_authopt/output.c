@@ -18,6 +18,7 @@
 #include <net/l3mdev.h>
 #include <net/tcp.h>
 
+#include "chain.h"
 #include "compat.h"
 #include "datapath.h"
 #include "handshake.h"
@@ -299,7 +300,18 @@ static struct tcp_authopt_key *tcp_authopt_send_key(struct tcp_authopt_info *inf
 
 	if (key && tcp_authopt_key_match_addr(key, peer, l3index))
 		return key;
+	/* Chain keys: tcp_authopt_chain_select() chose, maybe none. */
+	if (READ_ONCE(info->ns_managed))
+		return NULL;
 	return tcp_authopt_key_find_peer(info, peer, l3index, -1);
+}
+
+static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
+				 struct tcp_authopt_key *key)
+{
+	struct tcp_authopt_key *rnext = rcu_dereference(info->rnext_key);
+
+	return rnext ? rnext->rcvid : key->rcvid;
 }
 
 /*
@@ -313,10 +325,18 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 						      const struct sockaddr *peer,
 						      int l3index, u8 *rnextkeyid)
 {
+	time64_t now = ktime_get_real_seconds();
 	struct tcp_authopt_key *key;
 	struct hlist_head *heads[2];
 	int i, n;
 
+	if (!known && info->ns_managed) {
+		/* Chain keys: the newest send-valid one, as chosen. */
+		key = rcu_dereference(info->current_key);
+		if (key)
+			*rnextkeyid = tcp_authopt_rnextkeyid(info, key);
+		return key;
+	}
 	if (!known) {
 		key = tcp_authopt_key_find_peer(info, peer, l3index, -1);
 		if (key)
@@ -326,7 +346,7 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 	n = tcp_authopt_peer_lists(info, peer, heads);
 	for (i = 0; i < n; i++) {
 		hlist_for_each_entry_rcu(key, heads[i], pnode) {
-			if (key->sndid == rnext &&
+			if (key->sndid == rnext && tcp_authopt_key_send_ok(key, now) &&
 			    tcp_authopt_key_match_addr(key, peer, l3index)) {
 				*rnextkeyid = keyid;
 				return key;
@@ -334,14 +354,6 @@ static struct tcp_authopt_key *tcp_authopt_synack_key(struct tcp_authopt_info *i
 		}
 	}
 	return ERR_PTR(-ENOKEY);
-}
-
-static u8 tcp_authopt_rnextkeyid(struct tcp_authopt_info *info,
-				 struct tcp_authopt_key *key)
-{
-	struct tcp_authopt_key *rnext = rcu_dereference(info->rnext_key);
-
-	return rnext ? rnext->rcvid : key->rcvid;
 }
 
 /*
@@ -378,6 +390,27 @@ static int tcp_authopt_output_synack(struct sk_buff *skb, struct sock *listener,
 }
 
 /*
+ * Sign a SYN-ACK with the listener's keys for the peer, or the namespace
+ * chain's when the listener has none for it.
+ */
+static int tcp_authopt_output_listener(struct sk_buff *skb, struct sock *listener,
+				       bool known, u8 keyid, u8 rnext)
+{
+	struct tcp_authopt_info *info, *chain;
+	int err;
+
+	info = tcp_authopt_chain_listener(listener, tcp_authopt_info_lookup(listener),
+					  skb, true, tcp_authopt_sk_l3index(listener),
+					  &chain);
+	if (!info)
+		return 0;
+	err = tcp_authopt_output_synack(skb, listener, info, known, keyid, rnext);
+	if (chain)
+		tcp_authopt_info_free(chain);
+	return err;
+}
+
+/*
  * A SYN-ACK for a SYN cookie leaves with no socket: find the listener it
  * speaks for from its addresses and ports.
  */
@@ -386,7 +419,6 @@ static int tcp_authopt_output_cookie(struct sk_buff *skb, struct net *net)
 	struct inet_hashinfo *hinfo = net->ipv4.tcp_death_row.hashinfo;
 	struct dst_entry *dst = skb_dst(skb);
 	int dif = dst ? l3mdev_master_ifindex(dst->dev) : 0;
-	struct tcp_authopt_info *info;
 	const struct tcphdr *th;
 	struct sock *sk = NULL;
 	u8 keyid, rnext;
@@ -412,11 +444,8 @@ static int tcp_authopt_output_cookie(struct sk_buff *skb, struct net *net)
 #endif
 	if (!sk)
 		return 0;
-	info = tcp_authopt_info_lookup(sk);
-	if (!info)
-		return 0;
 	known = tcp_authopt_hs_synack_keyids(net, skb, &keyid, &rnext);
-	return tcp_authopt_output_synack(skb, sk, info, known, keyid, rnext);
+	return tcp_authopt_output_listener(skb, sk, known, keyid, rnext);
 }
 
 static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
@@ -468,21 +497,30 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		u8 keyid, rnext;
 		bool known;
 
-		info = tcp_authopt_info_lookup(req->rsk_listener);
-		if (!info)
-			return 0;
 		known = tcp_authopt_hs_syn_keyids(req, &keyid, &rnext);
-		return tcp_authopt_output_synack(skb, req->rsk_listener, info,
-						 known, keyid, rnext);
+		return tcp_authopt_output_listener(skb, req->rsk_listener, known,
+						   keyid, rnext);
 	}
 	info = tcp_authopt_sk_info(sk);
+	if (sk->sk_state == TCP_SYN_SENT)
+		info = tcp_authopt_chain_attach(sk, info);
 	if (!info)
 		return 0;
 
+	tcp_authopt_chain_refresh(sk, info);
 	tcp_authopt_skb_addr(skb, false, &peer);
 	l3index = tcp_authopt_sk_l3index(sk);
 	s.key = tcp_authopt_send_key(info, (struct sockaddr *)&peer, l3index);
-	if (!s.key || tcp_authopt_has_md5((const u8 *)th, th->doff * 4))
+	if (tcp_authopt_has_md5((const u8 *)th, th->doff * 4))
+		return 0;
+	if (!s.key && READ_ONCE(info->ns_managed)) {
+		/* Every chain key expired for sending: nothing goes unsigned. */
+		tcp_authopt_inc_stats(sock_net(sk), TCP_AUTHOPT_MIB_SEND_EXPIRED);
+		WRITE_ONCE(sk->sk_err, EKEYEXPIRED);
+		sk_error_report(sk);
+		return -EKEYEXPIRED;
+	}
+	if (!s.key)
 		return 0;
 	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
 
@@ -608,9 +646,12 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	rcu_read_lock();
-	/* Sockets without TCP-AO state go untouched, GSO and all. */
+	/*
+	 * Sockets without TCP-AO state go untouched, GSO and all; a SYN may
+	 * get some from the namespace's key chain.
+	 */
 	if (sk_fullsock(sk) && sk->sk_state != TCP_CLOSE &&
-	    !tcp_authopt_sk_info(sk))
+	    sk->sk_state != TCP_SYN_SENT && !tcp_authopt_sk_info(sk))
 		goto out;
 	if (tcp_authopt_fit_gso(skb))
 		ret = tcp_authopt_output_gso(skb, sk, state);

@@ -5,6 +5,8 @@
 #ifndef _TCP_AUTHOPT_PROTOCOL_H
 #define _TCP_AUTHOPT_PROTOCOL_H
 
+#include <net/tcp.h>
+
 enum tcp_authopt_limits {
 	/* RFC 5925 section 2.2: TCP option kind of TCP-AO */
 	TCPOPT_AUTHOPT = 29,
@@ -25,6 +27,14 @@ enum tcp_authopt_limits {
 	/* RFC 5925 section 5.2: IPv6 context: two addresses, ports, ISNs */
 	TCP_AUTHOPT_MAX_CONTEXT_LEN = 16 + 16 + 2 + 2 + 4 + 4,
 };
+
+/*
+ * The free option space of a SYN that also carries MSS, timestamps and
+ * window scale: a key's option, 32-bit aligned, must fit in it (upstream
+ * refuses a longer MAC with EMSGSIZE).
+ */
+#define TCP_AUTHOPT_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
+			       TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
 
 /* RFC 5926 section 3.1.1: the KDF label */
 #define TCP_AUTHOPT_KDF_LABEL "TCP-AO"

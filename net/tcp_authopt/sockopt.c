@@ -13,12 +13,9 @@
 #include <net/l3mdev.h>
 #include <net/tcp.h>
 
+#include "chain.h"
 #include "datapath.h"
 #include "sockopt.h"
-
-/* Largest MAC: the option, 32-bit aligned, must fit a SYN's free space. */
-#define TCP_AUTHOPT_SYN_SPACE (MAX_TCP_OPTION_SPACE - TCPOLEN_MSS_ALIGNED - \
-			       TCPOLEN_TSTAMP_ALIGNED - TCPOLEN_WSCALE_ALIGNED)
 
 /*
  * The socket's TCP-AO state; an accepted socket claims the keys parked for
@@ -216,17 +213,12 @@ static void tcp_authopt_key_unlink(struct sock *sk, struct tcp_authopt_info *inf
 static int tcp_authopt_key_crypto(struct tcp_ao_add *cmd,
 				  struct tcp_authopt_key *key)
 {
-	bool reduce = false;
 	const char *name;
+	bool reduce;
 	int err;
 
 	cmd->alg_name[sizeof(cmd->alg_name) - 1] = '\0';
-	name = cmd->alg_name;
-	/* RFC 5926 section 3.1.1.2: KDF_AES_128_CMAC */
-	if (!strcmp(name, "cmac(aes128)")) {
-		name = "cmac(aes)";
-		reduce = cmd->keylen != TCP_AUTHOPT_CMAC_KEYLEN;
-	}
+	name = tcp_authopt_alg_alias(cmd->alg_name, cmd->keylen, &reduce);
 	key->alg = tcp_authopt_alg_get(name);
 	if (IS_ERR(key->alg))
 		return PTR_ERR(key->alg);
@@ -577,6 +569,11 @@ int tcp_authopt_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		err = -EISCONN;
 		goto out;
 	}
+	/* A connection keyed by its namespace's chain: the keys are not ours. */
+	if (info && READ_ONCE(info->ns_managed)) {
+		err = -EBUSY;
+		goto out;
+	}
 	switch (optname) {
 	case TCP_AO_ADD_KEY:
 		err = tcp_authopt_copy_cmd(&cmd.add, sizeof(cmd.add), optval, optlen) ?:
@@ -773,9 +770,9 @@ static int tcp_authopt_get_keys(struct sock *sk, char __user *optval,
 {
 	struct tcp_authopt_key *key, *cur, *rnext;
 	struct tcp_authopt_keys_query q = {};
+	struct tcp_ao_getsockopt *out;
 	struct tcp_authopt_info *info;
-	struct tcp_ao_getsockopt out;
-	u32 matched = 0;
+	u32 matched = 0, n, i;
 	int err = 0;
 
 	info = tcp_authopt_info_locked(sk);
@@ -787,22 +784,40 @@ static int tcp_authopt_get_keys(struct sock *sk, char __user *optval,
 	if (err)
 		return err;
 
-	cur = rcu_dereference_protected(info->current_key, lockdep_sock_is_held(sk));
-	rnext = rcu_dereference_protected(info->rnext_key, lockdep_sock_is_held(sk));
-	hlist_for_each_entry_rcu(key, &info->keys, node, lockdep_sock_is_held(sk)) {
+	/*
+	 * Reports are made under the info's lock, which keeps a chain
+	 * connection's keys from changing (chain.c), and copied out after.
+	 */
+again:
+	n = min_t(u32, q.in.nkeys, READ_ONCE(info->nkeys));
+	out = kvcalloc(max_t(u32, n, 1), sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	spin_lock_bh(&info->lock);
+	if (n < q.in.nkeys && n < info->nkeys) {
+		/* Keys came in meanwhile. */
+		spin_unlock_bh(&info->lock);
+		kvfree(out);
+		goto again;
+	}
+	cur = rcu_dereference_protected(info->current_key, true);
+	rnext = rcu_dereference_protected(info->rnext_key, true);
+	hlist_for_each_entry_rcu(key, &info->keys, node, true) {
 		if (!tcp_authopt_keys_match(&q, key, cur, rnext))
 			continue;
+		if (matched < n)
+			tcp_authopt_key_report(key, key == cur, key == rnext, &out[matched]);
 		matched++;
-		if (matched > q.in.nkeys)
-			continue;
-		tcp_authopt_key_report(key, key == cur, key == rnext, &out);
-		err = copy_to_user(optval + (size_t)(matched - 1) * len, &out,
-				   min_t(int, len, sizeof(out))) ? -EFAULT : 0;
-		memzero_explicit(&out, sizeof(out));
-		if (err)
-			return err;
 	}
-	if (put_user(sizeof(out), optlen) ||
+	spin_unlock_bh(&info->lock);
+	for (i = 0; i < min(matched, n) && !err; i++)
+		err = copy_to_user(optval + (size_t)i * len, &out[i],
+				   min_t(int, len, sizeof(*out))) ? -EFAULT : 0;
+	memzero_explicit(out, max_t(u32, n, 1) * sizeof(*out));
+	kvfree(out);
+	if (err)
+		return err;
+	if (put_user(sizeof(*out), optlen) ||
 	    copy_to_user(optval + offsetof(struct tcp_ao_getsockopt, nkeys),
 			 &matched, sizeof(matched)))
 		return -EFAULT;
@@ -900,12 +915,14 @@ static void tcp_authopt_connect_peer(struct sock *sk, const struct sockaddr *uad
  * @uaddr: destination
  * @addr_len: its length
  *
- * With TCP-AO state, a destination no key matches is refused; keys for
- * other peers are dropped, and the current and RNext keys default to the
- * newest key for the peer.
+ * With TCP-AO state, a destination no key matches is refused, unless the
+ * namespace's key chain has keys for it; keys for other peers are dropped,
+ * and the current and RNext keys default to the newest key for the peer.
+ * A destination only chain keys match, none of them valid for sending now,
+ * is refused with EKEYEXPIRED.
  *
  * Context: called from struct proto's connect, with the socket locked.
- * Return: 0, or -EKEYREJECTED.
+ * Return: 0, -EKEYREJECTED or -EKEYEXPIRED.
  */
 int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			      int addr_len)
@@ -914,18 +931,25 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 	struct sockaddr_storage peer;
 	struct tcp_authopt_info *info;
 	struct hlist_node *n;
-	int l3index;
+	int l3index, err;
+	__be16 dport;
 
 	if (addr_len < sizeof(uaddr->sa_family) ||
 	    (uaddr->sa_family != AF_INET && uaddr->sa_family != AF_INET6) ||
 	    (uaddr->sa_family == AF_INET && addr_len < sizeof(struct sockaddr_in)) ||
 	    (uaddr->sa_family == AF_INET6 && addr_len < SIN6_LEN_RFC2133))
 		return 0;
-	info = tcp_authopt_info_locked(sk);
-	if (!info || sk->sk_state != TCP_CLOSE)
+	if (sk->sk_state != TCP_CLOSE)
 		return 0;
 	tcp_authopt_connect_peer(sk, uaddr, &peer);
 	l3index = tcp_authopt_sk_l3index(sk);
+	dport = uaddr->sa_family == AF_INET ?
+		((const struct sockaddr_in *)uaddr)->sin_port :
+		((const struct sockaddr_in6 *)uaddr)->sin6_port;
+	info = tcp_authopt_info_locked(sk);
+	if (!info)
+		return min(tcp_authopt_chain_connect_check(sk, (struct sockaddr *)&peer,
+							   l3index, dport), 0);
 	if (tcp_authopt_md5_covers(sk, &peer, sk->sk_family == AF_INET ? 32 : 128) &&
 	    (info->ao_required ||
 	     tcp_authopt_peer_has_keys(info, (struct sockaddr *)&peer, l3index)))
@@ -937,8 +961,12 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
 			continue;
 		}
 	}
-	if (!first)
-		return -EKEYREJECTED;
+	if (!first) {
+		err = tcp_authopt_chain_connect_check(sk, (struct sockaddr *)&peer,
+						      l3index, dport);
+		if (err <= 0)
+			return err ?: -EKEYREJECTED;
+	}
 	hlist_for_each_entry_safe(key, n, &info->keys, node) {
 		if (tcp_authopt_key_match_addr(key, (struct sockaddr *)&peer, l3index))
 			continue;

@@ -18,6 +18,7 @@ enum tcp_authopt_mib_field {
 	TCP_AUTHOPT_MIB_SELFTEST_PASS,	/* TCPAOSelfTestPass: RFC 9235 vectors passed */
 	TCP_AUTHOPT_MIB_SELFTEST_FAIL,	/* TCPAOSelfTestFail: RFC 9235 vectors failed */
 	TCP_AUTHOPT_MIB_KEY_REQ_REJECTED, /* TCPAOKeyRequestRejected: netlink key request refused */
+	TCP_AUTHOPT_MIB_SEND_EXPIRED,	/* TCPAOSendExpired: not sent, no chain key valid */
 	__TCP_AUTHOPT_MIB_MAX
 };
 

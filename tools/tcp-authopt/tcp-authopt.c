@@ -69,6 +69,7 @@ static uint16_t family_id;
 static uint32_t monitor_grp;
 static unsigned int seq;
 static int json_count;
+static unsigned int batch_line;
 
 static void usage(void)
 {
@@ -82,6 +83,7 @@ static void usage(void)
 		"                     send-id ID recv-id ID\n"
 		"       tcp-authopt [ -j ] key show\n"
 		"       tcp-authopt [ -j ] monitor\n"
+		"       tcp-authopt -b[atch] FILE   (one \"key add|del|show ...\" per line)\n"
 		"PREFIX := ADDRESS[/LEN]   START := TIME   END := TIME | infinite\n"
 		"TIME := SECONDS-SINCE-EPOCH | YYYY-MM-DDTHH:MM:SSZ\n");
 	exit(1);
@@ -93,6 +95,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 
 	va_start(ap, fmt);
 	fputs("Error: ", stderr);
+	if (batch_line)
+		fprintf(stderr, "line %u: ", batch_line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -277,7 +281,10 @@ static int report_error(const struct nlmsghdr *nlh, const void *req)
 	}
 	if (type < 0 && tb[NLMSGERR_ATTR_MISS_TYPE])
 		type = mnl_attr_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
-	fprintf(stderr, "Error: %s", msg ? msg : strerror(-err->error));
+	fputs("Error: ", stderr);
+	if (batch_line)
+		fprintf(stderr, "line %u: ", batch_line);
+	fprintf(stderr, "%s", msg ? msg : strerror(-err->error));
 	if (type >= 0)
 		fprintf(stderr, " (attribute %s)", attr_name(type));
 	fprintf(stderr, ": %s\n", strerror(-err->error));
@@ -647,24 +654,11 @@ static int monitor(char **argv)
 	}
 }
 
-int main(int argc, char **argv)
+static int key_cmd(char **argv)
 {
-	uint32_t grp = 0;
 	int ret;
 
-	for (argv++; *argv && **argv == '-'; argv++) {
-		if (!strcmp(*argv, "-j") || !strcmp(*argv, "-json"))
-			json = true;
-		else
-			usage();
-	}
-	if (!*argv)
-		usage();
-	open_family(&grp);
-	if (!strcmp(*argv, "monitor")) {
-		monitor_grp = grp;
-		ret = monitor(argv + 1);
-	} else if (!strcmp(*argv, "key") && argv[1]) {
+	if (!strcmp(*argv, "key") && argv[1]) {
 		argv++;
 		if (argv[1] && !strcmp(argv[1], "-j")) {
 			char **p;
@@ -683,6 +677,65 @@ int main(int argc, char **argv)
 			usage();
 	} else {
 		usage();
+	}
+	return ret;
+}
+
+/*
+ * -batch FILE: run one key command per line over one netlink socket, as
+ * "ip -batch" does; blank lines and lines starting with # are skipped. The
+ * first failing line ends the run, and its error names the line.
+ */
+static int batch(const char *path)
+{
+	char line[4096], *args[64], *p;
+	FILE *f;
+	int n;
+
+	f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		batch_line++;
+		n = 0;
+		for (p = strtok(line, " \t\n"); p && n < 63; p = strtok(NULL, " \t\n"))
+			args[n++] = p;
+		args[n] = NULL;
+		if (!n || args[0][0] == '#')
+			continue;
+		if (key_cmd(args))
+			return 1;
+	}
+	if (f != stdin)
+		fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *batch_file = NULL;
+	uint32_t grp = 0;
+	int ret;
+
+	for (argv++; *argv && **argv == '-'; argv++) {
+		if (!strcmp(*argv, "-j") || !strcmp(*argv, "-json")) {
+			json = true;
+		} else if ((!strcmp(*argv, "-b") || !strcmp(*argv, "-batch")) && argv[1]) {
+			batch_file = *++argv;
+		} else {
+			usage();
+		}
+	}
+	if (!*argv && !batch_file)
+		usage();
+	open_family(&grp);
+	if (batch_file) {
+		ret = batch(batch_file);
+	} else if (!strcmp(*argv, "monitor")) {
+		monitor_grp = grp;
+		ret = monitor(argv + 1);
+	} else {
+		ret = key_cmd(argv);
 	}
 	mnl_socket_close(nl);
 	return ret;

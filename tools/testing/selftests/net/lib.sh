@@ -143,6 +143,13 @@ counter() {
 	fi
 }
 
+# tcpext NS NAME: a TcpExt counter of /proc/net/netstat in namespace NS.
+tcpext() {
+	ip netns exec "$1" awk -v n="$2" '$1 == "TcpExt:" {
+		if (!h) { for (i = 2; i <= NF; i++) col[$i] = i; h = 1 }
+		else print $col[n] }' /proc/net/netstat
+}
+
 module_loaded() {
 	grep -q "^$1 " /proc/modules
 }

@@ -7,11 +7,13 @@
  * each signed from its SYN to a one-byte reply from the server, and
  * reports the rate.
  *
- *   ao_connrate -l ADDR -p PORT -k KEYSPEC [-K COUNT] [-n CONNS]
- *   ao_connrate -c ADDR -p PORT -k KEYSPEC [-n CONNS]
+ *   ao_connrate -l ADDR -p PORT [-k KEYSPEC [-K COUNT]] [-n CONNS]
+ *   ao_connrate -c ADDR -p PORT [-k KEYSPEC] [-n CONNS]
  *
- * KEYSPEC is SNDID:RCVID:ALG:KEY:PEER/PREFIX as for ao_xfer. Exit status
- * is non-zero if any connection fails.
+ * KEYSPEC is SNDID:RCVID:ALG:KEY:PEER/PREFIX as for ao_xfer. Without -k
+ * the sockets have no keys of their own: the namespaces' key chains (the
+ * tcp-authopt CLI) protect the connections. Exit status is non-zero if
+ * any connection fails.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,33 +29,12 @@
 
 #include <linux/tcp_authopt.h>
 
+#include "keyspec.h"
+
 static void die(const char *what)
 {
 	perror(what);
 	exit(1);
-}
-
-static void parse_key(char *spec, struct tcp_ao_add *k)
-{
-	char *f[5], *p = spec, *slash;
-	struct sockaddr_in *sin = (void *)&k->addr;
-	int i;
-
-	for (i = 0; i < 5; i++)
-		f[i] = strsep(&p, ":");
-	if (!f[4] || !(slash = strchr(f[4], '/')))
-		exit(2);
-	*slash = '\0';
-	memset(k, 0, sizeof(*k));
-	k->sndid = atoi(f[0]);
-	k->rcvid = atoi(f[1]);
-	snprintf(k->alg_name, sizeof(k->alg_name), "%s", f[2]);
-	k->keylen = strlen(f[3]);
-	memcpy(k->key, f[3], k->keylen);
-	k->prefix = atoi(slash + 1);
-	sin->sin_family = AF_INET;
-	if (inet_pton(AF_INET, f[4], &sin->sin_addr) != 1)
-		exit(2);
 }
 
 static void add_key(int fd, const struct tcp_ao_add *k)
@@ -94,8 +75,10 @@ static int serve(struct sockaddr_in *sa, struct tcp_ao_add *k, int others, int c
 	if (lfd < 0)
 		die("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	add_other_keys(lfd, k, others);
-	add_key(lfd, k);
+	if (k) {
+		add_other_keys(lfd, k, others);
+		add_key(lfd, k);
+	}
 	if (bind(lfd, (void *)sa, sizeof(*sa)) || listen(lfd, 128))
 		die("listen");
 	printf("listening with %d keys\n", others + 1);
@@ -122,7 +105,8 @@ static int connect_all(struct sockaddr_in *sa, struct tcp_ao_add *k, int conns)
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0)
 			die("socket");
-		add_key(fd, k);
+		if (k)
+			add_key(fd, k);
 		if (connect(fd, (void *)sa, sizeof(*sa)))
 			die("connect");
 		if (read(fd, &c, 1) != 1) {
@@ -155,12 +139,14 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!laddr == !caddr || !port || !spec)
+	if (!laddr == !caddr || !port)
 		return 2;
-	parse_key(spec, &key);
+	if (spec)
+		keyspec_parse(AF_INET, spec, &key);
 	sa.sin_port = htons(port);
 	if (inet_pton(AF_INET, laddr ?: caddr, &sa.sin_addr) != 1)
 		return 2;
 	alarm(600);
-	return laddr ? serve(&sa, &key, others, conns) : connect_all(&sa, &key, conns);
+	return laddr ? serve(&sa, spec ? &key : NULL, others, conns) :
+		       connect_all(&sa, spec ? &key : NULL, conns);
 }

@@ -24,6 +24,10 @@
  *   -e ERRNO       expect connect() to fail with this errno, then exit 0
  *   -w SECONDS     stop with an error after this long (default 120)
  *   -t USEC        pause after each write (keeps a transfer going)
+ *   -s LPORT       (with -c) bind the socket to local port LPORT first
+ *   -X             after the transfer, try to add and delete a key for the
+ *                  peer on the connection and print both errnos (a
+ *                  connection keyed by its namespace's chain refuses)
  *   -W PATH        after the transfer, hold the connection open until PATH
  *                  exists, then report (for tests that act on a live one)
  *   -R SND:RCV:LPORT  repair mode (with -c): no handshake; the socket is
@@ -53,6 +57,8 @@
 
 #include <linux/tcp_authopt.h>
 
+#include "keyspec.h"
+
 #define MAX_KEYS 8
 
 static struct tcp_ao_add keys[MAX_KEYS];
@@ -64,62 +70,11 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int parse_addr(int family, const char *s, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)ss;
-
-		sin->sin_family = AF_INET;
-		return inet_pton(AF_INET, s, &sin->sin_addr) == 1 ? 0 : -1;
-	}
-	struct sockaddr_in6 *sin6 = (void *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	return inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1 ? 0 : -1;
-}
-
 static void parse_key(int family, char *spec)
 {
-	struct tcp_ao_add *k = &keys[nkeys];
-	char *f[4], *p = spec, *peer, *slash, *flags, *dev;
-	int i;
-
 	if (nkeys == MAX_KEYS)
 		exit(2);
-	for (i = 0; i < 4; i++)
-		f[i] = strsep(&p, ":");
-	peer = p;	/* the rest: an IPv6 address has colons */
-	if (!peer || !(slash = strchr(peer, '/'))) {
-		fprintf(stderr, "bad key %s: need PEER/PREFIX\n", spec);
-		exit(2);
-	}
-	memset(k, 0, sizeof(*k));
-	k->sndid = atoi(f[0]);
-	k->rcvid = atoi(f[1]);
-	snprintf(k->alg_name, sizeof(k->alg_name), "%s", f[2]);
-	k->keylen = strlen(f[3]);
-	memcpy(k->key, f[3], k->keylen);
-	*slash = '\0';
-	dev = strchr(slash + 1, '@');
-	if (dev) {
-		*dev++ = '\0';
-		k->keyflags |= TCP_AO_KEYF_IFINDEX;
-		k->ifindex = if_nametoindex(dev);
-		if (!k->ifindex) {
-			fprintf(stderr, "no device %s\n", dev);
-			exit(2);
-		}
-	}
-	flags = strchr(slash + 1, '+');
-	if (flags && strchr(flags, 'x'))
-		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
-	k->prefix = atoi(slash + 1);
-	if (parse_addr(family, peer, (void *)&k->addr)) {
-		fprintf(stderr, "bad key address %s\n", peer);
-		exit(2);
-	}
-	nkeys++;
+	keyspec_parse(family, spec, &keys[nkeys++]);
 }
 
 static void add_keys(int fd)
@@ -144,6 +99,8 @@ static uint8_t pattern(uint64_t off)
 
 static int throttle_us;
 static int rnext_only;
+static int key_change;
+static int src_port;
 
 static void set_keys(int fd, int idx)
 {
@@ -230,6 +187,28 @@ static void report_sne(int fd)
 	       ntohl(ao.snt_isn), ntohl(ao.rcv_isn));
 }
 
+/* -X: whether the socket options may change this connection's keys. */
+static void try_key_change(int fd)
+{
+	struct tcp_ao_add add = { .sndid = 99, .rcvid = 99, .keylen = 4 };
+	struct tcp_ao_del del = { .sndid = 99, .rcvid = 99 };
+	socklen_t len = sizeof(add.addr);
+	int add_err = 0, del_err = 0;
+
+	if (getpeername(fd, (void *)&add.addr, &len))
+		die("getpeername");
+	add.prefix = add.addr.ss_family == AF_INET ? 32 : 128;
+	strcpy(add.alg_name, "hmac(sha1)");
+	memcpy(add.key, "spam", 4);
+	memcpy(&del.addr, &add.addr, sizeof(del.addr));
+	del.prefix = add.prefix;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_ADD_KEY, &add, sizeof(add)))
+		add_err = errno;
+	if (setsockopt(fd, IPPROTO_TCP, TCP_AO_DEL_KEY, &del, sizeof(del)))
+		del_err = errno;
+	printf("key change: add errno=%d del errno=%d\n", add_err, del_err);
+}
+
 static void report(int fd)
 {
 	struct tcp_ao_getsockopt out[MAX_KEYS] = {};
@@ -271,7 +250,7 @@ static void add_md5_key(int fd, int family, char *spec)
 	if (!peer || strlen(spec) - strlen(peer) > TCP_MD5SIG_MAXKEYLEN)
 		exit(2);
 	*peer++ = '\0';
-	if (parse_addr(family, peer, (struct sockaddr_storage *)&md5.tcpm_addr))
+	if (keyspec_addr(family, peer, (struct sockaddr_storage *)&md5.tcpm_addr))
 		exit(2);
 	md5.tcpm_keylen = strlen(spec);
 	memcpy(md5.tcpm_key, spec, md5.tcpm_keylen);
@@ -347,8 +326,12 @@ static int transfer(int fd, uint64_t bytes, uint64_t expect, int rollovers)
 				usleep(throttle_us);
 		}
 		if (p.revents & (POLLERR | POLLHUP) && !(p.revents & POLLIN)) {
-			fprintf(stderr, "connection error after %llu bytes\n",
-				(unsigned long long)rcvd);
+			int err = 0;
+			socklen_t elen = sizeof(err);
+
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+			fprintf(stderr, "connection error after %llu bytes: %s\n",
+				(unsigned long long)rcvd, strerror(err));
 			return 1;
 		}
 		while (step && done_roll < rollovers &&
@@ -379,7 +362,7 @@ int main(int argc, char **argv)
 	char *specs[MAX_KEYS];
 	int nspecs = 0, i;
 
-	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:o6e:w:t:W:R:D:M:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:oX6e:w:t:W:R:D:M:s:")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'c': caddr = optarg; break;
@@ -396,6 +379,8 @@ int main(int argc, char **argv)
 		case 'D': bind_dev = optarg; break;
 		case 'M': md5 = optarg; break;
 		case 'o': rnext_only = 1; break;
+		case 'X': key_change = 1; break;
+		case 's': src_port = atoi(optarg); break;
 		case 'R': {
 			char *end;
 
@@ -431,7 +416,7 @@ int main(int argc, char **argv)
 	add_keys(fd);
 	if (md5)
 		add_md5_key(fd, family, md5);
-	if (parse_addr(family, laddr ?: caddr, &ss))
+	if (keyspec_addr(family, laddr ?: caddr, &ss))
 		die("address");
 	if (family == AF_INET)
 		((struct sockaddr_in *)&ss)->sin_port = htons(port);
@@ -453,6 +438,16 @@ int main(int argc, char **argv)
 	} else if (repair.lport) {
 		repair_connect(fd, &repair, &ss);
 	} else {
+		if (src_port) {
+			struct sockaddr_storage src = { .ss_family = family };
+
+			/* Port at the same offset in sockaddr_in and _in6. */
+			((struct sockaddr_in *)&src)->sin_port = htons(src_port);
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(fd, (void *)&src, family == AF_INET ?
+				 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
+				die("bind");
+		}
 		if (connect(fd, (void *)&ss, sizeof(ss))) {
 			if (expect_errno && errno == expect_errno) {
 				printf("connect failed as expected: %s\n", strerror(errno));
@@ -472,6 +467,8 @@ int main(int argc, char **argv)
 		while (access(hold, F_OK))
 			usleep(100000);
 	}
+	if (key_change)
+		try_key_change(fd);
 	report(fd);
 	if (repair.lport)
 		report_sne(fd);

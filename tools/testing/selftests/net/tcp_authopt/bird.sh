@@ -14,15 +14,13 @@
 # The session must stay Established with the same "since" time across the
 # switch, and every captured segment must verify with scapy's independent
 # TCP-AO (verify_capture.py), showing both KeyIDs.
-#
-# Not in `tests` yet: it needs the datapath to use namespace keys.
 
 . "$(dirname "$0")/../lib.sh"
 
 TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
 VERIFY="$(dirname "$0")/verify_capture.py"
 TMP=$(mktemp -d /tmp/kr-bird.XXXXXX)
-SWITCH=${BIRD_SWITCH:-60}	# seconds from setup to the send-key switch
+SWITCH=${BIRD_SWITCH:-45}	# seconds from setup to the send-key switch
 KEY1='bgp-key-one-2026'
 KEY2='bgp-key-two-2026'
 
@@ -70,10 +68,16 @@ bird_start() {
 		fail "bird $1 did not start"
 }
 
-# bird_state NAME: "<state> <since>" of protocol "peer"
+# bird_state NAME: "<state> <since>" of protocol "peer", since to the
+# second (bird prints milliseconds that it recomputes on every call).
 bird_state() {
 	birdc -s "$TMP/$1.ctl" show protocols peer 2>/dev/null |
-		awk '$1 == "peer" { print $6, $4, $5 }'
+		awk '$1 == "peer" { sub(/\.[0-9]+$/, "", $5); print $6, $4, $5 }'
+}
+
+# listening NS: whether something listens on TCP port 179 in NS.
+listening() {
+	ip netns exec "$1" ss -ltnH "( sport = :179 )" | grep -q .
 }
 
 # keys NS PEER T: the two overlapping keys for PEER in NS.
@@ -108,8 +112,15 @@ test_rollover_established() {
 	done
 	bird_conf a 10.0.1.1 65001 10.0.1.2 65002
 	bird_conf b 10.0.1.2 65002 10.0.1.1 65001
-	bird_start a "$A" || return
+	# B listens before A connects: a SYN with TCP-AO to a port nobody
+	# listens on gets no answer (no RST can be signed for it), and A's
+	# connect() would wait out SYN retransmissions.
 	bird_start b "$B" || return
+	for i in $(seq 100); do
+		listening "$B" && break
+		sleep 0.1
+	done
+	bird_start a "$A" || return
 
 	for i in $(seq 120); do
 		state=$(bird_state a)

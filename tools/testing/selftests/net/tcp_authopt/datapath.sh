@@ -484,14 +484,223 @@ case_unverifiable_unanswered() {
 	expect_eq "TCPAOKeyNotFound growth" 4 $((after - before))
 }
 
+# A new connection from the same port while the server still holds the
+# last one in TIME_WAIT: the SYN goes through the TIME_WAIT socket to the
+# listener, and its SYN-ACK must be signed with the key it asks for, or the
+# client waits a second to send its SYN again.
+case_timewait_reuse() {
+	local syn i
+
+	syn=$(tcpext "$A" TCPSynRetrans)
+	for i in 1 2; do
+		# The server sends and closes first: it is the one in TIME_WAIT.
+		xfer "reuse$i" "-l 10.0.1.2 -k $K4A -n 65536 -N 0" \
+			"-c 10.0.1.2 -k $K4B -n 0 -N 65536 -s 40123" || return 1
+		ip netns exec "$B" ss -tanH state time-wait "( sport = :$PORT )" | sed 's/^/# /'
+	done
+	syn=$(($(tcpext "$A" TCPSynRetrans) - syn))
+	expect_eq "SYNs sent again" 0 "$syn"
+}
+
+# Namespace key chains (tcp-authopt CLI) on the datapath: ao_xfer sets no
+# keys of its own unless a case says so.
+TOOL=${KR_TOOL:-$KR_TOP/build/tools/tcp-authopt}
+
+# chain_key NS PEER ID TEXT [ARGS...]: a chain key with SendID = RecvID = ID.
+chain_key() {
+	local ns=$1 peer=$2 id=$3 text=$4
+
+	shift 4
+	printf '%s' "$text" | ip netns exec "$ns" "$TOOL" key add peer "$peer" \
+		send-id "$id" recv-id "$id" alg 'hmac(sha1)' "$@" key-file - ||
+		fail "key $id in $ns"
+}
+
+# chain_keys ID TEXT [ARGS...]: the same key in A (for B) and B (for A).
+chain_keys() {
+	local id=$1 text=$2
+
+	shift 2
+	chain_key "$A" 10.0.1.2 "$id" "$text" "$@" &&
+	chain_key "$B" 10.0.1.1 "$id" "$text" "$@"
+}
+
+chain_del() {
+	ip netns exec "$A" "$TOOL" key del peer 10.0.1.2 send-id "$1" recv-id "$1" &&
+	ip netns exec "$B" "$TOOL" key del peer 10.0.1.1 send-id "$1" recv-id "$1"
+}
+
+chain_flush() {
+	local ns id
+
+	for ns in "$A" "$B"; do
+		for id in $(ip netns exec "$ns" "$TOOL" -j key show |
+			    /usr/bin/python3 -c 'import json, sys
+for k in json.load(sys.stdin): print(k["send_id"])'); do
+			ip netns exec "$ns" "$TOOL" key del peer \
+				"$([ "$ns" = "$A" ] && echo 10.0.1.2 || echo 10.0.1.1)" \
+				send-id "$id" recv-id "$id"
+		done
+	done
+}
+
+# Applications without a single TCP-AO call: both ends' chains sign and
+# verify every segment (scapy checks the capture with KeyID 1), and the
+# sockets report the chain's key as current; the socket options cannot
+# change a chain's connection (EBUSY).
+case_chain_capture() {
+	local n=$((4 << 20)) before after
+
+	chain_keys 1 chain-key-one || return 1
+	before=$(counter tcp_authopt TCPAOGood "$B")
+	capture_start chain || return 1
+	xfer chain "-l 10.0.1.2 -n $n -X" "-c 10.0.1.2 -n $n" ||
+		{ capture_stop chain; chain_flush; return 1; }
+	capture_stop chain
+	chain_flush
+	after=$(counter tcp_authopt TCPAOGood "$B")
+	[ $((after - before)) -ge 100 ] || fail "TCPAOGood grew by $((after - before))" || return
+	grep -q "^socket good=[1-9].* current=1 " "$TMP/chain.server" ||
+		fail "the accepted socket does not report chain key 1" || return
+	grep -q "^socket good=[1-9].* current=1 " "$TMP/chain.client" ||
+		fail "the connecting socket does not report chain key 1" || return
+	grep -q "^key change: add errno=$(errno_of EBUSY) del errno=$(errno_of EBUSY)$" \
+		"$TMP/chain.server" || fail "key change on a chain connection not EBUSY" || return
+	host_check "$TMP/chain.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" \
+		-k "1:1:hmac(sha1):chain-key-one" --min 100 --expect-keyids 1
+}
+
+# Where socket keys and chain keys both match, socket keys win: the
+# capture carries only the sockets' KeyID 5.
+case_chain_socket_wins() {
+	local ka="5:5:hmac(sha1):socket-key:10.0.1.1/32" kb="5:5:hmac(sha1):socket-key:10.0.1.2/32"
+
+	chain_keys 1 chain-key-one || return 1
+	capture_start sockwin || return 1
+	xfer sockwin "-l 10.0.1.2 -k $ka" "-c 10.0.1.2 -k $kb" ||
+		{ capture_stop sockwin; chain_flush; return 1; }
+	capture_stop sockwin
+	chain_flush
+	host_check "$TMP/sockwin.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" \
+		-k "$ka" --min 10 --expect-keyids 5
+}
+
+# RFC 8177 rollover by lifetime in the middle of a transfer: key 1 is sent
+# until T+13 and accepted until T+20, key 2 accepted from the start and
+# sent from T+12 (the setup takes a few seconds in an emulated guest). The
+# transfer runs across the switch with nothing lost, both KeyIDs are on
+# the wire, and every segment verifies.
+case_chain_lifetime_rollover() {
+	local t n=$((4 << 20))
+
+	t=$(date +%s)
+	chain_keys 1 chain-key-one send-lifetime 0 $((t + 13)) accept-lifetime 0 $((t + 20)) &&
+	chain_keys 2 chain-key-two send-lifetime $((t + 12)) infinite || { chain_flush; return 1; }
+	capture_start life || return 1
+	# About 16 s: 4 MiB in 64 KiB writes, 250 ms apart.
+	xfer life "-l 10.0.1.2 -n 0 -N $n" "-c 10.0.1.2 -n $n -N 0 -t 250000" ||
+		{ capture_stop life; chain_flush; return 1; }
+	capture_stop life
+	chain_flush
+	[ "$(date +%s)" -ge $((t + 14)) ] || fail "transfer ended before the switch" || return
+	grep -q "^socket .* current=2 " "$TMP/life.client" ||
+		fail "the client did not move to key 2" || return
+	host_check "$TMP/life.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" \
+		-k "1:1:hmac(sha1):chain-key-one" -k "2:2:hmac(sha1):chain-key-two" \
+		--min 100 --expect-keyids 1,2
+}
+
+# Keys added while a connection is established take effect for it: key 2
+# (newer) is added, then key 1 deleted, in the middle of a transfer.
+case_chain_added_established() {
+	local n=$((2 << 20)) spid cpid rc=0
+
+	chain_keys 1 chain-key-one || return 1
+	capture_start added || return 1
+	ip netns exec "$B" "$XFER" -p "$PORT" -l 10.0.1.2 -n 0 -N "$n" > "$TMP/added.server" 2>&1 &
+	spid=$!
+	sleep 1
+	ip netns exec "$A" "$XFER" -p "$PORT" -c 10.0.1.2 -n "$n" -N 0 -t 250000 \
+		> "$TMP/added.client" 2>&1 &
+	cpid=$!
+	sleep 2
+	chain_keys 2 chain-key-two send-lifetime "$(date +%s)" infinite || rc=1
+	sleep 2
+	chain_del 1 || { fail "deleting key 1"; rc=1; }
+	wait "$cpid" || rc=1
+	wait "$spid" || rc=1
+	capture_stop added
+	chain_flush
+	sed 's/^/# server: /' "$TMP/added.server"
+	sed 's/^/# client: /' "$TMP/added.client"
+	[ $rc -eq 0 ] || fail "transfer across the key change failed" || return
+	grep -q "^socket .* current=2 " "$TMP/added.client" ||
+		fail "the client did not move to the added key" || return
+	host_check "$TMP/added.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" \
+		-k "1:1:hmac(sha1):chain-key-one" -k "2:2:hmac(sha1):chain-key-two" \
+		--min 100 --expect-keyids 1,2
+}
+
+# When every chain key for the peer has expired for sending, nothing goes
+# out unsigned: connect() fails with EKEYEXPIRED, and a connection whose
+# keys all expire mid-transfer gets EKEYEXPIRED (counted) while the capture
+# holds only signed segments. The expiry is placed relative to the running
+# transfer (key 2, sent for 8 s from when it is added, replaces key 1), not
+# to a clock the guest's speed would make unreliable.
+case_chain_expired() {
+	local n=$((4 << 20)) before after spid cpid now
+
+	chain_keys 1 chain-key-one send-lifetime 100 200 || return 1
+	PORT=$((PORT + 1))
+	ip netns exec "$A" "$XFER" -c 10.0.1.2 -p "$PORT" -e "$(errno_of EKEYEXPIRED)" |
+		sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" -eq 0 ] || { chain_flush; fail "connect with expired keys"; return; }
+	chain_flush
+	chain_keys 1 chain-key-one || return 1
+	before=$(counter tcp_authopt TCPAOSendExpired "$A")
+	capture_start expired || return 1
+	ip netns exec "$B" "$XFER" -p "$PORT" -l 10.0.1.2 -n 0 -N "$n" -w 60 \
+		> "$TMP/expired.server" 2>&1 &
+	spid=$!
+	sleep 1
+	ip netns exec "$A" "$XFER" -p "$PORT" -c 10.0.1.2 -n "$n" -N 0 -t 250000 -w 60 \
+		> "$TMP/expired.client" 2>&1 &
+	cpid=$!
+	for _ in $(seq 100); do
+		ip netns exec "$A" ss -tnH state established "( dport = :$PORT )" | grep -q . && break
+		sleep 0.1
+	done
+	sleep 1
+	now=$(date +%s)
+	chain_keys 2 chain-key-two send-lifetime "$now" $((now + 8)) && chain_del 1 ||
+		fail "replacing key 1"
+	wait "$cpid" && fail "the client outlived its keys"
+	kill "$spid" 2>/dev/null
+	wait "$spid"
+	capture_stop expired
+	chain_flush
+	sed 's/^/# client: /' "$TMP/expired.client"
+	after=$(counter tcp_authopt TCPAOSendExpired "$A")
+	grep -q "Key has expired" "$TMP/expired.client" ||
+		fail "the client did not see EKEYEXPIRED" || return
+	[ $((after - before)) -ge 1 ] || fail "TCPAOSendExpired did not grow" || return
+	host_check "$TMP/expired.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" \
+		-k "1:1:hmac(sha1):chain-key-one" -k "2:2:hmac(sha1):chain-key-two" \
+		--min 10 --expect-keyids 1,2
+}
+
 errno_of() {
 	/usr/bin/python3 -c "import errno; print(errno.$1)"
 }
 
 CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
 no_key_untouched rollover rnext_follow sne_wrap prefix vrf syncookies connect_no_key forged icmp_ignored mtu_room synack_needs_rnext_key
-unverifiable_unanswered"
+unverifiable_unanswered timewait_reuse"
+# Run by their own entry in `tests`.
+CHAIN_CASES="chain_capture chain_socket_wins chain_lifetime_rollover
+chain_added_established chain_expired"
 [ $# -gt 0 ] && CASES="$*"
+[ "$CASES" = chain ] && CASES=$CHAIN_CASES
 
 setup || { echo "# setup failed"; exit $KSFT_FAIL; }
 tap_plan "$(echo $CASES | wc -w)"

@@ -52,8 +52,11 @@ test_unload_refused_while_in_use() {
 	local rc
 
 	module_reload tcp_authopt || return 1
+	rm -f /tmp/ao-socket-ready /tmp/ao-socket-release
+	# The socket lives until the test says so (python starts slowly in a
+	# busy emulated guest: nothing here depends on timing).
 	/usr/bin/python3 - <<'PY' &
-import socket, struct, time
+import os, socket, struct, time
 s = socket.socket()
 k = bytearray(288)
 struct.pack_into("=H", k, 0, socket.AF_INET)
@@ -63,17 +66,25 @@ k[202], k[203], k[204], k[207] = 32, 1, 1, 6
 k[208:214] = b"secret"
 s.setsockopt(socket.IPPROTO_TCP, 38, bytes(k))
 open("/tmp/ao-socket-ready", "w").close()
-time.sleep(4)
+while not os.path.exists("/tmp/ao-socket-release"):
+    time.sleep(0.1)
 s.close()
 PY
-	for _ in $(seq 50); do
+	for _ in $(seq 600); do
 		[ -e /tmp/ao-socket-ready ] && break
 		sleep 0.2
 	done
+	if [ ! -e /tmp/ao-socket-ready ]; then
+		touch /tmp/ao-socket-release
+		wait
+		fail "the socket with a key was not made"
+		return
+	fi
 	rmmod tcp_authopt 2>/dev/null
 	rc=$?
+	touch /tmp/ao-socket-release
 	wait
-	rm -f /tmp/ao-socket-ready
+	rm -f /tmp/ao-socket-ready /tmp/ao-socket-release
 	[ $rc -ne 0 ] || fail "rmmod succeeded while a socket had a TCP-AO key" || return
 	for _ in $(seq 10); do
 		rmmod tcp_authopt 2>/dev/null && break

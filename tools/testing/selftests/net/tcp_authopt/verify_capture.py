@@ -100,8 +100,9 @@ def main():
         if TCP not in p or args.port not in (p[TCP].sport, p[TCP].dport):
             continue
         th = p[TCP]
-        src = p[IP].src if IP in p else p[IPv6].src
+        src, dst = (p[IP].src, p[IP].dst) if IP in p else (p[IPv6].src, p[IPv6].dst)
         sender = (src, th.sport)
+        receiver = (dst, th.dport)
         opt = ao_option(bytes(th))
         count += 1
         if opt is None:
@@ -124,12 +125,13 @@ def main():
             if syn:
                 isn[sender] = th.seq
                 dirs[sender] = Direction(th.seq)
-            receiver = [s for s in isn if s != sender]
-            if sender not in isn or not receiver:
+            # The other end of this connection: a capture may hold several
+            # (bird's two BGP connections before collision detection).
+            if sender not in isn or receiver not in isn:
                 print(f"segment before the handshake was seen: {sender}")
                 bad += 1
                 continue
-            sisn, disn = isn[sender], isn[receiver[0]]
+            sisn, disn = isn[sender], isn[receiver]
             sne = 0 if syn else dirs[sender].sne_of(th.seq)
         tk_id = (keyid, sender, sisn, disn)
         if tk_id not in traffic:

@@ -152,7 +152,7 @@ static int tcp_authopt_chain_sync_fn(struct tcp_authopt_nskey *nk, void *arg)
 		return -ENOMEM;
 	key->ns_seen = true;
 	if (c->info->isns_set && tcp_authopt_key_derive(c->info, key)) {
-		kfree_sensitive(key);
+		tcp_authopt_key_destroy(key);
 		return -ENOMEM;
 	}
 	tcp_authopt_key_link(c->info, key, GFP_ATOMIC);

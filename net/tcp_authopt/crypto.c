@@ -4,7 +4,10 @@
  *
  * Algorithms are looked up by crypto API name and shared: each has one
  * shash transform per CPU, keyed for every use with bottom halves disabled,
- * so process context and softirq never race on a transform. An algorithm,
+ * so process context and softirq never race on a transform. An HMAC also
+ * gets its bare hash: a connection's traffic keys are then prepared once
+ * (RFC 2104's inner and outer key blocks hashed ahead), and a segment's
+ * MAC needs no keying and two blocks less hashing. An algorithm,
  * once allocated, stays until the module goes: keys can then be freed from
  * any context without taking a reference count down to a sleeping free.
  */
@@ -22,27 +25,83 @@
 static LIST_HEAD(tcp_authopt_algs);
 static DEFINE_MUTEX(tcp_authopt_algs_lock);
 
-static void tcp_authopt_alg_free(struct tcp_authopt_alg *alg)
+static void tcp_authopt_tfms_free(struct crypto_shash * __percpu *tfms)
 {
 	int cpu;
 
-	if (alg->tfm) {
-		for_each_possible_cpu(cpu) {
-			struct crypto_shash *tfm = *per_cpu_ptr(alg->tfm, cpu);
+	if (!tfms)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct crypto_shash *tfm = *per_cpu_ptr(tfms, cpu);
 
-			if (!IS_ERR_OR_NULL(tfm))
-				crypto_free_shash(tfm);
-		}
-		free_percpu(alg->tfm);
+		if (!IS_ERR_OR_NULL(tfm))
+			crypto_free_shash(tfm);
 	}
+	free_percpu(tfms);
+}
+
+/* One transform of @name per CPU into *@out; 0 or a negative errno. */
+static int tcp_authopt_tfms_alloc(const char *name,
+				  struct crypto_shash * __percpu **out)
+{
+	struct crypto_shash * __percpu *tfms;
+	struct crypto_shash *tfm;
+	int cpu;
+
+	tfms = alloc_percpu(struct crypto_shash *);
+	if (!tfms)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		tfm = crypto_alloc_shash(name, 0, 0);
+		if (IS_ERR(tfm)) {
+			tcp_authopt_tfms_free(tfms);
+			return PTR_ERR(tfm);
+		}
+		*per_cpu_ptr(tfms, cpu) = tfm;
+	}
+	*out = tfms;
+	return 0;
+}
+
+static void tcp_authopt_alg_free(struct tcp_authopt_alg *alg)
+{
+	tcp_authopt_tfms_free(alg->tfm);
+	tcp_authopt_tfms_free(alg->hash);
 	kfree(alg);
+}
+
+/*
+ * The bare hash of "hmac(NAME)", for prepared traffic keys. Without it
+ * (another algorithm, or a hash whose key would not fit one block) every
+ * MAC keys the HMAC transform instead.
+ */
+static void tcp_authopt_alg_hmac_hash(struct tcp_authopt_alg *alg)
+{
+	char inner[CRYPTO_MAX_ALG_NAME];
+	struct crypto_shash * __percpu *hash;
+	struct crypto_shash *tfm;
+	size_t len = strlen(alg->name);
+
+	if (strncmp(alg->name, "hmac(", 5) || alg->name[len - 1] != ')')
+		return;
+	strscpy(inner, alg->name + 5, min(len - 5, sizeof(inner)));
+	if (tcp_authopt_tfms_alloc(inner, &hash))
+		return;
+	tfm = *this_cpu_ptr(hash);
+	if (crypto_shash_digestsize(tfm) != alg->digest_size ||
+	    crypto_shash_blocksize(tfm) < alg->digest_size ||
+	    crypto_shash_blocksize(tfm) > TCP_AUTHOPT_HMAC_MAX_BLOCK) {
+		tcp_authopt_tfms_free(hash);
+		return;
+	}
+	alg->hash = hash;
+	alg->prep_size = 2 * crypto_shash_statesize(tfm);
 }
 
 static struct tcp_authopt_alg *tcp_authopt_alg_new(const char *name)
 {
 	struct tcp_authopt_alg *alg;
-	struct crypto_shash *tfm;
-	int cpu, err;
+	int err;
 
 	alg = kzalloc(sizeof(*alg), GFP_KERNEL);
 	if (!alg)
@@ -51,25 +110,16 @@ static struct tcp_authopt_alg *tcp_authopt_alg_new(const char *name)
 		err = -ENOENT;
 		goto err_free;
 	}
-	alg->tfm = alloc_percpu(struct crypto_shash *);
-	if (!alg->tfm) {
-		err = -ENOMEM;
+	err = tcp_authopt_tfms_alloc(name, &alg->tfm);
+	if (err)
 		goto err_free;
-	}
-	for_each_possible_cpu(cpu) {
-		tfm = crypto_alloc_shash(name, 0, 0);
-		if (IS_ERR(tfm)) {
-			err = PTR_ERR(tfm);
-			goto err_free;
-		}
-		*per_cpu_ptr(alg->tfm, cpu) = tfm;
-	}
-	alg->digest_size = crypto_shash_digestsize(tfm);
+	alg->digest_size = crypto_shash_digestsize(*this_cpu_ptr(alg->tfm));
 	alg->cmac = !strncmp(name, "cmac(", 5);
+	tcp_authopt_alg_hmac_hash(alg);
 	return alg;
 
 err_free:
-	tcp_authopt_alg_free(alg);
+	kfree(alg);
 	return ERR_PTR(err);
 }
 
@@ -226,6 +276,44 @@ int tcp_authopt_kdf(struct tcp_authopt_alg *alg, const u8 *key,
 	return err;
 }
 
+/**
+ * tcp_authopt_hmac_prepare() - hash an HMAC traffic key's pad blocks ahead
+ * @alg: an algorithm with @alg->prep_size set
+ * @traffic_key: the traffic key, @alg->digest_size bytes
+ * @out: @alg->prep_size bytes: the bare hash's exported state after the
+ *	key XOR ipad block, then after the key XOR opad block (RFC 2104)
+ *
+ * Return: 0 or a crypto API error.
+ */
+int tcp_authopt_hmac_prepare(struct tcp_authopt_alg *alg, const u8 *traffic_key,
+			     u8 *out)
+{
+	u8 pad[TCP_AUTHOPT_HMAC_MAX_BLOCK];
+	static const u8 fill[2] = { 0x36, 0x5c };
+	unsigned int bs, i, half = alg->prep_size / 2;
+	struct crypto_shash *tfm;
+	int err = 0, k;
+
+	local_bh_disable();
+	tfm = *this_cpu_ptr(alg->hash);
+	bs = crypto_shash_blocksize(tfm);
+	for (k = 0; k < 2 && !err; k++) {
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		memset(pad, fill[k], bs);
+		for (i = 0; i < alg->digest_size; i++)
+			pad[i] ^= traffic_key[i];
+		desc->tfm = tfm;
+		err = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, pad, bs) ?:
+		      crypto_shash_export(desc, out + k * half);
+		shash_desc_zero(desc);
+	}
+	local_bh_enable();
+	memzero_explicit(pad, sizeof(pad));
+	return err;
+}
+
 static int tcp_authopt_hash_pseudoheader(struct shash_desc *desc,
 					 const struct sk_buff *skb)
 {
@@ -312,6 +400,7 @@ int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
 			struct sk_buff *skb, u8 *mac)
 {
 	struct tcp_authopt_alg *alg = p->alg;
+	bool prep = p->prep && alg->hash;
 	u8 digest[HASH_MAX_DIGESTSIZE];
 	__be32 sne = htonl(p->sne);
 	struct crypto_shash *tfm;
@@ -322,13 +411,18 @@ int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
 		return -EINVAL;
 
 	local_bh_disable();
-	tfm = *this_cpu_ptr(alg->tfm);
-	err = crypto_shash_setkey(tfm, p->traffic_key, alg->digest_size);
-	if (!err) {
+	tfm = *this_cpu_ptr(prep ? alg->hash : alg->tfm);
+	{
 		SHASH_DESC_ON_STACK(desc, tfm);
 
 		desc->tfm = tfm;
-		err = crypto_shash_init(desc) ?:
+		if (prep)
+			err = crypto_shash_import(desc, p->prep);
+		else
+			err = crypto_shash_setkey(tfm, p->traffic_key,
+						  alg->digest_size) ?:
+			      crypto_shash_init(desc);
+		err = err ?:
 		      crypto_shash_update(desc, (u8 *)&sne, sizeof(sne)) ?:
 		      tcp_authopt_hash_pseudoheader(desc, skb) ?:
 		      tcp_authopt_hash_header(desc, skb, p->exclude_opts,
@@ -337,6 +431,11 @@ int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
 					       skb_transport_offset(skb) +
 					       thlen) ?:
 		      crypto_shash_final(desc, digest);
+		/* HMAC's outer hash, from the prepared opad block */
+		if (!err && prep)
+			err = crypto_shash_import(desc, p->prep + alg->prep_size / 2) ?:
+			      crypto_shash_finup(desc, digest, alg->digest_size,
+						 digest);
 		shash_desc_zero(desc);
 	}
 	local_bh_enable();

@@ -17,6 +17,9 @@
  *	block long are first reduced with CMAC under an all-zero key
  * @digest_size: untruncated MAC length, also the traffic key length
  * @tfm: one transform per CPU; keyed and used with bottom halves off
+ * @hash: for an HMAC, the bare hash (one transform per CPU), else NULL
+ * @prep_size: for an HMAC, the bytes of a prepared traffic key (the
+ *	hash's state after the inner and after the outer key block), else 0
  */
 struct tcp_authopt_alg {
 	struct list_head list;
@@ -24,6 +27,8 @@ struct tcp_authopt_alg {
 	bool cmac;
 	unsigned int digest_size;
 	struct crypto_shash * __percpu *tfm;
+	struct crypto_shash * __percpu *hash;
+	unsigned int prep_size;
 };
 
 /**
@@ -34,10 +39,12 @@ struct tcp_authopt_alg {
  * @exclude_opts: hash only the TCP-AO option of the header's options
  *	(RFC 5925 section 5.1)
  * @maclen: MAC length on the wire
+ * @prep: @traffic_key as tcp_authopt_hmac_prepare() left it, or NULL
  */
 struct tcp_authopt_mac_params {
 	struct tcp_authopt_alg *alg;
 	const u8 *traffic_key;
+	const u8 *prep;
 	u32 sne;
 	bool exclude_opts;
 	unsigned int maclen;
@@ -57,6 +64,8 @@ unsigned int tcp_authopt_kdf_context(u8 *ctx, const struct sk_buff *skb,
 int tcp_authopt_kdf(struct tcp_authopt_alg *alg, const u8 *key,
 		    unsigned int keylen, const u8 *ctx, unsigned int ctxlen,
 		    u8 *traffic_key);
+int tcp_authopt_hmac_prepare(struct tcp_authopt_alg *alg, const u8 *traffic_key,
+			     u8 *out);
 int tcp_authopt_mac_skb(const struct tcp_authopt_mac_params *p,
 			struct sk_buff *skb, u8 *mac);
 

@@ -325,6 +325,7 @@ static struct tcp_authopt_key *tcp_authopt_hs_copy_key(const struct tcp_authopt_
 
 	if (!key)
 		return NULL;
+	key->prep = NULL;	/* a listener's key: never derived */
 	atomic64_set(&key->pkt_good, 0);
 	atomic64_set(&key->pkt_bad, 0);
 	return key;

@@ -100,7 +100,7 @@ void tcp_authopt_info_free(struct tcp_authopt_info *info)
 	struct hlist_node *n;
 
 	hlist_for_each_entry_safe(key, n, &info->keys, node)
-		kfree_sensitive(key);
+		tcp_authopt_key_destroy(key);
 	kfree(rcu_access_pointer(info->index));
 	kfree(info);
 	atomic_dec(&tcp_authopt_ninfos);
@@ -152,12 +152,16 @@ struct tcp_authopt_info *tcp_authopt_info_get_or_create(struct sock *sk)
 	return tcp_authopt_info_insert(info);
 }
 
+/* Free a key nobody can see any more, and what it owns. */
+void tcp_authopt_key_destroy(struct tcp_authopt_key *key)
+{
+	kfree_sensitive(key->prep);
+	kfree_sensitive(key);
+}
+
 static void tcp_authopt_key_free_rcu(struct rcu_head *head)
 {
-	struct tcp_authopt_key *key = container_of(head, struct tcp_authopt_key,
-						   rcu);
-
-	kfree_sensitive(key);
+	tcp_authopt_key_destroy(container_of(head, struct tcp_authopt_key, rcu));
 }
 
 /* Free a key that readers may still see, after they are gone. */
@@ -473,13 +477,29 @@ static int tcp_authopt_derive_one(struct tcp_authopt_info *info,
  * @info: the socket's state, with ISNs set
  * @key: the key
  *
+ * An HMAC key's traffic keys are also prepared (@key->prep), when memory
+ * allows; without, MACs key the HMAC transform each time.
+ *
+ * Context: any; readers see the result once the key or the ISNs are
+ * published.
  * Return: 0 or a crypto API error.
  */
 int tcp_authopt_key_derive(struct tcp_authopt_info *info,
 			   struct tcp_authopt_key *key)
 {
-	return tcp_authopt_derive_one(info, key, true, key->send_key) ?:
-	       tcp_authopt_derive_one(info, key, false, key->recv_key);
+	unsigned int size = key->alg->prep_size;
+	int err;
+
+	err = tcp_authopt_derive_one(info, key, true, key->send_key) ?:
+	      tcp_authopt_derive_one(info, key, false, key->recv_key);
+	if (err || !size)
+		return err;
+	if (!key->prep)
+		key->prep = kzalloc(2 * size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!key->prep)
+		return 0;
+	return tcp_authopt_hmac_prepare(key->alg, key->send_key, key->prep) ?:
+	       tcp_authopt_hmac_prepare(key->alg, key->recv_key, key->prep + size);
 }
 
 /**

@@ -44,6 +44,9 @@
  * @pkt_bad: segments that failed verification with this key
  * @send_key: traffic key for sending, valid once the socket's ISNs are
  * @recv_key: traffic key for receiving, likewise
+ * @prep: NULL, or both traffic keys prepared for an HMAC, each
+ *	@alg->prep_size bytes (tcp_authopt_hmac_prepare()): the key's own
+ *	allocation, made when the traffic keys are first derived
  */
 struct tcp_authopt_key {
 	struct hlist_node node;
@@ -69,6 +72,7 @@ struct tcp_authopt_key {
 	atomic64_t pkt_bad;
 	u8 send_key[HASH_MAX_DIGESTSIZE];
 	u8 recv_key[HASH_MAX_DIGESTSIZE];
+	u8 *prep;
 };
 
 enum tcp_authopt_info_counter {
@@ -112,7 +116,7 @@ struct tcp_authopt_key_index {
  * @rcv_isn: the peer's ISN
  * @snd_sne: SNE tracking of sent segments (socket lock)
  * @rcv_sne: SNE tracking of verified received segments (@lock)
- * @mss_adjusted: bytes of MSS given up for the option (GSO is off then)
+ * @mss_adjusted: bytes of MSS given up for the option (0: not yet)
  * @ns_managed: the connection's keys come from its namespace's key chain
  *	(chain.c): kept in step with it, chosen by their lifetimes
  * @ns_gen: key chain generation the keys were last synchronised with
@@ -157,6 +161,17 @@ void tcp_authopt_info_destroy(struct sock *sk);
 bool tcp_authopt_info_any(void);
 
 void tcp_authopt_key_free(struct tcp_authopt_key *key);
+void tcp_authopt_key_destroy(struct tcp_authopt_key *key);
+
+/* A key's prepared send or receive traffic key, or NULL. */
+static inline const u8 *tcp_authopt_key_prep(const struct tcp_authopt_key *key,
+					     bool send)
+{
+	const u8 *prep = READ_ONCE(key->prep);
+
+	return prep && !send ? prep + key->alg->prep_size : prep;
+}
+
 void tcp_authopt_key_link(struct tcp_authopt_info *info,
 			  struct tcp_authopt_key *key, gfp_t gfp);
 void tcp_authopt_key_unlink_peer(struct tcp_authopt_info *info,

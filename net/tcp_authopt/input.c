@@ -189,6 +189,7 @@ static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
 		p.sne = tcp_authopt_sne_of(&info->rcv_sne, seq);
 		spin_unlock_bh(&info->lock);
 		p.traffic_key = key->recv_key;
+		p.prep = tcp_authopt_key_prep(key, false);
 	}
 	if (tcp_authopt_mac_skb(&p, rx->skb, mac))
 		goto out;

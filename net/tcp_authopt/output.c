@@ -4,9 +4,10 @@
  * checksum (CHECKSUM_PARTIAL): the TCP-AO option is appended to its
  * options (SACK blocks trimmed when they would not fit), the headers are
  * moved to make room, lengths and the checksum seed fixed, and the MAC
- * written. Sockets using TCP-AO have GSO off and their MSS lowered by the
- * option's length, so the segment still fits the path MTU; a GSO packet
- * that slips through is segmented here and each segment signed.
+ * written. Sockets using TCP-AO have their MSS lowered by the option's
+ * length, so the segment still fits the path MTU. A GSO packet is cut
+ * into segments here, in software, and each segment signed: TCP then
+ * handles one packet per GSO batch, as it does without TCP-AO.
  */
 
 #include <linux/ip.h>
@@ -63,8 +64,10 @@ int tcp_authopt_sk_l3index(const struct sock *sk)
 }
 
 /*
- * Leave room in the MSS for the longest option of the socket's keys and
- * switch GSO off, once. Socket lock held.
+ * Leave room in the MSS for the longest option of the socket's keys, once.
+ * GSO stays on: TCP's packets of many segments are cut at LOCAL_OUT
+ * (tcp_authopt_output_gso()), which costs less than TCP sending each
+ * segment on its own. Socket lock held.
  */
 void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info)
 {
@@ -80,7 +83,6 @@ void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info)
 	if (!room)
 		return;
 	info->mss_adjusted = room;
-	sk_gso_disable(sk);
 	icsk->icsk_ext_hdr_len += room;
 	if (icsk->icsk_pmtu_cookie)
 		icsk->icsk_sync_mss(sk, icsk->icsk_pmtu_cookie);
@@ -186,6 +188,19 @@ static int tcp_authopt_grow_header(struct sk_buff *skb, unsigned int delta)
 	return 0;
 }
 
+/*
+ * Whether @delta more header bytes would take a segment that GSO could
+ * still cut past its route's MTU.
+ */
+static bool tcp_authopt_outgrows_mtu(const struct sk_buff *skb, int delta)
+{
+	const struct dst_entry *dst = skb_dst(skb);
+
+	return dst && !skb_is_gso(skb) && skb->ip_summed == CHECKSUM_PARTIAL &&
+	       skb->len > skb_transport_offset(skb) + tcp_hdrlen(skb) &&
+	       skb->len + delta > dst_mtu(dst);
+}
+
 /* Lengths and checksums after the TCP header changed. */
 static void tcp_authopt_fix_headers(struct sk_buff *skb)
 {
@@ -231,12 +246,14 @@ static void tcp_authopt_fix_headers(struct sk_buff *skb)
  * struct tcp_authopt_sign - what signing one segment needs
  * @key: the master key tuple
  * @traffic_key: traffic key for this segment
+ * @prep: @traffic_key prepared, or NULL
  * @sne: its sequence number extension
  * @rnextkeyid: RNextKeyID to advertise
  */
 struct tcp_authopt_sign {
 	struct tcp_authopt_key *key;
 	const u8 *traffic_key;
+	const u8 *prep;
 	u32 sne;
 	u8 rnextkeyid;
 };
@@ -248,6 +265,7 @@ static int tcp_authopt_sign_skb(struct sk_buff *skb,
 	struct tcp_authopt_mac_params p = {
 		.alg = s->key->alg,
 		.traffic_key = s->traffic_key,
+		.prep = s->prep,
 		.sne = s->sne,
 		.exclude_opts = s->key->keyflags & TCP_AO_KEYF_EXCLUDE_OPT,
 		.maclen = s->key->maclen,
@@ -266,6 +284,8 @@ static int tcp_authopt_sign_skb(struct sk_buff *skb,
 	if (newlen < 0)
 		return newlen;
 	delta = newlen - optlen;
+	if (delta > 0 && tcp_authopt_outgrows_mtu(skb, delta))
+		return -EMSGSIZE;
 	if (delta < 0 || tcp_authopt_grow_header(skb, delta))
 		return -ENOMEM;
 	memcpy((u8 *)tcp_hdr(skb) + sizeof(struct tcphdr), newopts, newlen);
@@ -466,6 +486,7 @@ static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
 		return 0;
 	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
 	s.traffic_key = s.key->send_key;
+	s.prep = tcp_authopt_key_prep(s.key, true);
 	s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(tcp_hdr(skb)->seq));
 	return tcp_authopt_sign_skb(skb, &s);
 }
@@ -537,6 +558,7 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(th->seq));
 		tcp_authopt_sne_update(&info->snd_sne, ntohl(th->seq), s.sne);
 		s.traffic_key = s.key->send_key;
+		s.prep = tcp_authopt_key_prep(s.key, true);
 		err = 0;
 	}
 	if (!err)
@@ -547,20 +569,23 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 
 /*
  * Segments sized before their socket made room for TCP-AO (an accepted
- * socket's first data, perhaps as one GSO packet) would outgrow the MTU
- * once signed: give them a GSO size that leaves room for the largest
- * option block and let GSO cut them. Return true to segment @skb.
+ * socket's first data, perhaps as one GSO packet), or by a socket that
+ * gained a key with a longer MAC since, would outgrow the MTU once signed:
+ * give them a GSO size that leaves room for the option block and let GSO
+ * cut them. @room is what signing adds to the TCP header, at most (0:
+ * unknown, assume every option byte in use). Return true to segment @skb.
  */
-static bool tcp_authopt_fit_gso(struct sk_buff *skb)
+static bool tcp_authopt_fit_gso(struct sk_buff *skb, unsigned int room)
 {
-	/* Worst case: headers with all 40 option bytes in use. */
-	unsigned int maxhdr = skb_transport_offset(skb) + sizeof(struct tcphdr) +
-			      MAX_TCP_OPTION_SPACE;
-	unsigned int payload = skb->len - skb_transport_offset(skb) -
-			       tcp_hdrlen(skb);
+	unsigned int thlen = tcp_hdrlen(skb), maxhdr, payload, mtu, size;
 	struct dst_entry *dst = skb_dst(skb);
-	unsigned int mtu, size;
 
+	if (!room)
+		room = MAX_TCP_OPTION_SPACE;
+	maxhdr = skb_transport_offset(skb) +
+		 min_t(unsigned int, thlen + room,
+		       sizeof(struct tcphdr) + MAX_TCP_OPTION_SPACE);
+	payload = skb->len - skb_transport_offset(skb) - thlen;
 	if (!dst || !payload || skb->ip_summed != CHECKSUM_PARTIAL)
 		return skb_is_gso(skb);
 	mtu = dst_mtu(dst);
@@ -614,8 +639,10 @@ static unsigned int tcp_authopt_output_gso(struct sk_buff *skb, struct sock *sk,
 unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
+	struct tcp_authopt_info *info;
+	unsigned int ret = NF_ACCEPT, room = 0;
 	struct sock *sk = skb->sk;
-	unsigned int ret = NF_ACCEPT;
+	int err;
 
 	if (!tcp_authopt_info_any())
 		return NF_ACCEPT;
@@ -651,11 +678,21 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 	 * get some from the namespace's key chain.
 	 */
 	if (sk_fullsock(sk) && sk->sk_state != TCP_CLOSE &&
-	    sk->sk_state != TCP_SYN_SENT && !tcp_authopt_sk_info(sk))
-		goto out;
-	if (tcp_authopt_fit_gso(skb))
+	    sk->sk_state != TCP_SYN_SENT) {
+		info = tcp_authopt_sk_info(sk);
+		if (!info)
+			goto out;
+		room = READ_ONCE(info->mss_adjusted);
+	}
+	if (tcp_authopt_fit_gso(skb, room)) {
 		ret = tcp_authopt_output_gso(skb, sk, state);
-	else if (tcp_authopt_output_one(skb, sk))
+		goto out;
+	}
+	err = tcp_authopt_output_one(skb, sk);
+	/* Its key's MAC outgrew the room the MSS left: cut it after all. */
+	if (err == -EMSGSIZE && tcp_authopt_fit_gso(skb, 0))
+		ret = tcp_authopt_output_gso(skb, sk, state);
+	else if (err)
 		ret = NF_DROP;
 out:
 	rcu_read_unlock();

@@ -26,6 +26,8 @@ enum tcp_authopt_limits {
 	TCP_AUTHOPT_KDF_COUNTER = 1,
 	/* RFC 5925 section 5.2: IPv6 context: two addresses, ports, ISNs */
 	TCP_AUTHOPT_MAX_CONTEXT_LEN = 16 + 16 + 2 + 2 + 4 + 4,
+	/* largest hash block an HMAC traffic key is prepared for (SHA-512) */
+	TCP_AUTHOPT_HMAC_MAX_BLOCK = 128,
 };
 
 /*

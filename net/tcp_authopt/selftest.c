@@ -72,6 +72,25 @@ static struct sk_buff *tcp_authopt_vector_skb(const struct tcp_authopt_vector *v
 	return skb;
 }
 
+static int tcp_authopt_vector_mac(const struct tcp_authopt_vector *v,
+				  const struct tcp_authopt_mac_params *p,
+				  struct sk_buff *skb, const char *how)
+{
+	u8 mac[TCP_AUTHOPT_MAX_MACLEN];
+	int err;
+
+	err = tcp_authopt_mac_skb(p, skb, mac);
+	if (err) {
+		pr_err("RFC 9235 %s: MAC computation failed%s: %d\n", v->name, how, err);
+		return err;
+	}
+	if (crypto_memneq(mac, v->mac, p->maclen)) {
+		pr_err("RFC 9235 %s: wrong MAC%s\n", v->name, how);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 static int tcp_authopt_vector_run(const struct tcp_authopt_vector *v,
 				  struct sk_buff *skb,
 				  struct tcp_authopt_alg *alg)
@@ -81,7 +100,7 @@ static int tcp_authopt_vector_run(const struct tcp_authopt_vector *v,
 		.exclude_opts = v->exclude_opts,
 		.maclen = TCP_AUTHOPT_DEFAULT_MACLEN,
 	};
-	u8 traffic_key[HASH_MAX_DIGESTSIZE], mac[TCP_AUTHOPT_MAX_MACLEN];
+	u8 traffic_key[HASH_MAX_DIGESTSIZE], *prep;
 	u8 ctx[TCP_AUTHOPT_MAX_CONTEXT_LEN];
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 sisn = v->sisn, disn = v->disn;
@@ -107,14 +126,15 @@ static int tcp_authopt_vector_run(const struct tcp_authopt_vector *v,
 	}
 
 	p.traffic_key = traffic_key;
-	err = tcp_authopt_mac_skb(&p, skb, mac);
-	if (err) {
-		pr_err("RFC 9235 %s: MAC computation failed: %d\n", v->name, err);
-		goto out;
-	}
-	if (crypto_memneq(mac, v->mac, p.maclen)) {
-		pr_err("RFC 9235 %s: wrong MAC\n", v->name);
-		err = -EBADMSG;
+	err = tcp_authopt_vector_mac(v, &p, skb, "");
+	/* The same MAC from the traffic key prepared as connections use it */
+	if (!err && alg->prep_size) {
+		prep = kzalloc(alg->prep_size, GFP_KERNEL);
+		err = prep ? tcp_authopt_hmac_prepare(alg, traffic_key, prep) : -ENOMEM;
+		p.prep = prep;
+		if (!err)
+			err = tcp_authopt_vector_mac(v, &p, skb, " (prepared key)");
+		kfree_sensitive(prep);
 	}
 out:
 	memzero_explicit(traffic_key, sizeof(traffic_key));

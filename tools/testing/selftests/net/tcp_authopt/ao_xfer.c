@@ -9,8 +9,11 @@
  *   ao_xfer -l ADDR -p PORT [options]     listen, serve one connection
  *   ao_xfer -c ADDR -p PORT [options]     connect
  *
- *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x][@DEV]  add a key (+x: exclude
- *                  options; @DEV: bound to VRF DEV, TCP_AO_KEYF_IFINDEX)
+ *   -k SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x][+mLEN][@DEV]  add a key (+x:
+ *                  exclude options; +mLEN: a MAC of LEN bytes; @DEV: bound
+ *                  to VRF DEV, TCP_AO_KEYF_IFINDEX)
+ *   -L             add the keys after the first to the connection once it
+ *                  is up (connect() or accept() returned), not before
  *   -D DEV         bind the socket to device DEV (a VRF)
  *   -M KEY:PEER    a TCP-MD5 key for PEER instead of TCP-AO (for benchmarks)
  *
@@ -77,11 +80,11 @@ static void parse_key(int family, char *spec)
 	keyspec_parse(family, spec, &keys[nkeys++]);
 }
 
-static void add_keys(int fd)
+static void add_keys(int fd, int from, int to)
 {
 	int i;
 
-	for (i = 0; i < nkeys; i++)
+	for (i = from; i < to; i++)
 		if (setsockopt(fd, IPPROTO_TCP, TCP_AO_ADD_KEY, &keys[i], sizeof(keys[i])))
 			die("TCP_AO_ADD_KEY");
 }
@@ -360,9 +363,9 @@ int main(int argc, char **argv)
 	const char *hold = NULL, *bind_dev = NULL;
 	char *md5 = NULL;
 	char *specs[MAX_KEYS];
-	int nspecs = 0, i;
+	int nspecs = 0, i, late = 0;
 
-	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:oX6e:w:t:W:R:D:M:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "l:c:p:k:n:N:r:oX6e:w:t:W:R:D:M:s:L")) != -1) {
 		switch (opt) {
 		case 'l': laddr = optarg; break;
 		case 'c': caddr = optarg; break;
@@ -381,6 +384,7 @@ int main(int argc, char **argv)
 		case 'o': rnext_only = 1; break;
 		case 'X': key_change = 1; break;
 		case 's': src_port = atoi(optarg); break;
+		case 'L': late = 1; break;
 		case 'R': {
 			char *end;
 
@@ -413,7 +417,7 @@ int main(int argc, char **argv)
 	if (bind_dev && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bind_dev,
 				   strlen(bind_dev) + 1))
 		die("SO_BINDTODEVICE");
-	add_keys(fd);
+	add_keys(fd, 0, late && nkeys ? 1 : nkeys);
 	if (md5)
 		add_md5_key(fd, family, md5);
 	if (keyspec_addr(family, laddr ?: caddr, &ss))
@@ -460,6 +464,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (late)
+		add_keys(fd, 1, nkeys);
 	rc = transfer(fd, bytes, expect == UINT64_MAX ? bytes : expect, rollovers);
 	if (hold) {
 		printf("holding until %s exists\n", hold);

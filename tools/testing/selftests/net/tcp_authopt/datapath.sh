@@ -390,19 +390,19 @@ case_icmp_ignored() {
 		fail "the socket's dropped_icmp is not 3"
 }
 
-# At MTU 1500 the MSS leaves room for the option: no segment on the wire
-# is larger than the MTU, and no host refused one of its own segments as
-# too big (IpFragFails, ICMP "fragmentation needed" to itself). Both
-# directions carry data, so the accepted socket's first (GSO) segments
-# are checked too.
-case_mtu_room() {
-	local rc=0 n=$((1 << 20)) max fails unreach
+# mtu_xfer NAME "SERVER ARGS" "CLIENT ARGS": a transfer at MTU 1500,
+# captured; then no segment on the wire may be larger than the MTU, and no
+# host may have refused one of its own segments as too big (IpFragFails,
+# ICMP "fragmentation needed" to itself). Sets MTU_MAX to the largest IP
+# packet captured.
+mtu_xfer() {
+	local name=$1 rc=0 fails unreach
 
 	ip -n "$A" link set veth-a mtu 1500
 	ip -n "$B" link set veth-b mtu 1500
-	capture_start mtu || rc=1
-	[ $rc -eq 0 ] && { xfer mtu "-l 10.0.1.2 -k $K4A -n $n" "-c 10.0.1.2 -k $K4B -n $n" || rc=1; }
-	capture_stop mtu || rc=1
+	capture_start "$name" || rc=1
+	[ $rc -eq 0 ] && { xfer "$name" "$2" "$3" || rc=1; }
+	capture_stop "$name" || rc=1
 	fails=$(for ns in "$A" "$B"; do ip netns exec "$ns" nstat -az IpFragFails; done |
 		awk '/IpFragFails/ { n += $2 } END { print n + 0 }')
 	unreach=$(for ns in "$A" "$B"; do ip netns exec "$ns" nstat -az IcmpOutDestUnreachs; done |
@@ -410,14 +410,44 @@ case_mtu_room() {
 	ip -n "$A" link set veth-a mtu "$MTU"
 	ip -n "$B" link set veth-b mtu "$MTU"
 	[ $rc -eq 0 ] || return 1
-	max=$(tcpdump -r "$TMP/mtu.pcap" -nn -v 2>/dev/null |
-	      sed -n 's/.*, length \([0-9]*\)).*/\1/p' | sort -n | tail -n 1)
-	log "largest IP packet: $max bytes; IpFragFails: $fails; ICMP unreachables: $unreach"
-	[ -n "$max" ] && [ "$max" -le 1500 ] || fail "a segment exceeded the MTU" || return
+	MTU_MAX=$(tcpdump -r "$TMP/$name.pcap" -nn -v 2>/dev/null |
+		  sed -n 's/.*, length \([0-9]*\)).*/\1/p' | sort -n | tail -n 1)
+	log "largest IP packet: $MTU_MAX bytes; IpFragFails: $fails; ICMP unreachables: $unreach"
+	[ -n "$MTU_MAX" ] && [ "$MTU_MAX" -le 1500 ] || fail "a segment exceeded the MTU" || return
 	expect_eq "IpFragFails" 0 "$fails" || return
 	expect_eq "ICMP unreachables sent" 0 "$unreach" || return
-	grep -q "dropped_icmp=0" "$TMP/mtu.server" || fail "the server saw ICMP errors" || return
+	grep -q "dropped_icmp=0" "$TMP/$name.server" || fail "the server saw ICMP errors"
+}
+
+# At MTU 1500 the MSS leaves room for the option: no segment is larger
+# than the MTU, and full-sized segments fill it exactly, so none is cut in
+# two on its way out. Both directions carry data, so the accepted socket's
+# first (GSO) segments are checked too.
+case_mtu_room() {
+	local n=$((1 << 20))
+
+	mtu_xfer mtu "-l 10.0.1.2 -k $K4A -n $n" "-c 10.0.1.2 -k $K4B -n $n" || return 1
+	expect_eq "largest IP packet (a full segment fills the MTU)" 1500 "$MTU_MAX" ||
+		return
 	host_check "$TMP/mtu.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" -k "$K4A" --min 500
+}
+
+# The MSS leaves room for the longest MAC of the keys a connection starts
+# with. Both ends then add a key with a 16-byte MAC (4 more bytes of
+# option) and the client switches to it, the server following RNextKeyID:
+# segments that would now outgrow the MTU are cut in two before signing,
+# and nothing is lost.
+case_mtu_longer_mac() {
+	local a1="1:1:hmac(sha1):first-key:10.0.1.1/32" a2="2:2:hmac(sha1):second-key:10.0.1.1/32+m16"
+	local b1="1:1:hmac(sha1):first-key:10.0.1.2/32" b2="2:2:hmac(sha1):second-key:10.0.1.2/32+m16"
+	local n=$((2 << 20))
+
+	mtu_xfer mac16 "-l 10.0.1.2 -k $a1 -k $a2 -L -n $n" \
+		"-c 10.0.1.2 -k $b1 -k $b2 -L -r 1 -n $n" || return 1
+	grep -q "^socket .* current=2 " "$TMP/mac16.server" ||
+		fail "the server did not follow the client to key 2" || return
+	host_check "$TMP/mac16.pcap" /usr/bin/python3 "$VERIFY" {} "$PORT" -k "$a1" -k "$a2" \
+		--min 500 --expect-keyids 1,2
 }
 
 # A signed SYN whose RNextKeyID names no key of ours gets no SYN-ACK
@@ -694,7 +724,7 @@ errno_of() {
 }
 
 CASES="ipv4_capture ipv6_cmac_capture v4mapped_capture exclude_options
-no_key_untouched rollover rnext_follow sne_wrap prefix vrf syncookies connect_no_key forged icmp_ignored mtu_room synack_needs_rnext_key
+no_key_untouched rollover rnext_follow sne_wrap prefix vrf syncookies connect_no_key forged icmp_ignored mtu_room mtu_longer_mac synack_needs_rnext_key
 unverifiable_unanswered timewait_reuse"
 # Run by their own entry in `tests`.
 CHAIN_CASES="chain_capture chain_socket_wins chain_lifetime_rollover

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Key specifications on the command line of the C test helpers (ao_xfer,
- * ao_connrate): SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x][@DEV] as a struct
- * tcp_ao_add for the Linux >= 6.7 socket API. "+x" sets exclude-options,
- * "@DEV" binds the key to VRF DEV (TCP_AO_KEYF_IFINDEX).
+ * ao_connrate): SNDID:RCVID:ALG:KEY:PEER/PREFIX[+x][+mLEN][@DEV] as a
+ * struct tcp_ao_add for the Linux >= 6.7 socket API. "+x" sets
+ * exclude-options, "+mLEN" a MAC length of LEN bytes, "@DEV" binds the key
+ * to VRF DEV (TCP_AO_KEYF_IFINDEX).
  */
 #ifndef _KEYSPEC_H
 #define _KEYSPEC_H
@@ -64,6 +65,8 @@ static inline void keyspec_parse(int family, char *spec, struct tcp_ao_add *k)
 	flags = strchr(slash + 1, '+');
 	if (flags && strchr(flags, 'x'))
 		k->keyflags |= TCP_AO_KEYF_EXCLUDE_OPT;
+	if (flags && strchr(flags, 'm'))
+		k->maclen = atoi(strchr(flags, 'm') + 1);
 	k->prefix = atoi(slash + 1);
 	if (keyspec_addr(family, peer, (void *)&k->addr)) {
 		fprintf(stderr, "bad key address %s\n", peer);

@@ -180,3 +180,30 @@ kmsg_since() {
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
+
+# Benchmark helpers (make bench). median: the median of the numbers on
+# stdin.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# paired A B: the ratio A/B of each round that has both, from two files
+# of "ROUND VALUE" lines; prints "median min max rounds" of those ratios.
+paired() {
+	if [ ! -s "$1" ] || [ ! -s "$2" ]; then
+		echo "0 0 0 0"
+		return
+	fi
+	join <(sort -k1,1 "$1") <(sort -k1,1 "$2") |
+		awk '$3 > 0 { print $2 / $3 }' | sort -g |
+		awk '{ v[NR] = $1 }
+		END {
+			if (!NR) { print "0 0 0 0"; exit }
+			printf "%.2f %.2f %.2f %d\n", v[int((NR + 1) / 2)], v[1], v[NR], NR
+		}'
+}
+
+# verdict RATIO TARGET: "met" or "missed".
+verdict() {
+	awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "missed") }'
+}

@@ -8,9 +8,12 @@
 #
 #   ns A (client) veth-a 10.0.1.1/24  ---  veth-b 10.0.1.2/24 ns B (server)
 #
-# Rounds alternate between the variants so that drift in the emulated
-# machine's speed hits all of them; each figure is the median of ROUNDS.
-# Prints "bench: NAME VALUE" lines and the ratios against the targets.
+# Each round runs every variant, TCP-MD5 and TCP-AO in turns first, so
+# that drift in the emulated machine's speed hits all of them.
+# Throughputs and rates are medians of ROUNDS; the TCP-AO/TCP-MD5 ratio is
+# the median of each round's own ratio (its two transfers ran one after
+# the other), with the range. Prints "bench: NAME VALUE" lines and the
+# ratios against the targets.
 
 . "$(dirname "$0")/../lib.sh"
 
@@ -127,19 +130,17 @@ run_setup() {
 	echo "$v"
 }
 
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
 
 status=0
 for r in $(seq "$ROUNDS"); do
-	for mode in plain md5 ao; do
+	modes="plain md5 ao"
+	[ $((r % 2)) = 0 ] && modes="plain ao md5"
+	for mode in $modes; do
 		v=$(bulk $mode) || status=1
-		echo "$v" >> "$TMP/bulk.$mode"
+		echo "$r $v" >> "$TMP/bulk.$mode"
 		echo "# round $r: $mode $v MB/s"
 	done
 	for keys in 0 "$OTHERS"; do
@@ -157,15 +158,16 @@ for r in $(seq "$ROUNDS"); do
 		echo "# round $r: setup with $((keys + 1)) namespace keys $v conn/s"
 	done
 done
-plain=$(median < "$TMP/bulk.plain")
-md5=$(median < "$TMP/bulk.md5")
-ao=$(median < "$TMP/bulk.ao")
+plain=$(awk '{ print $2 }' "$TMP/bulk.plain" | median)
+md5=$(awk '{ print $2 }' "$TMP/bulk.md5" | median)
+ao=$(awk '{ print $2 }' "$TMP/bulk.ao" | median)
+read -r -a pr <<< "$(paired "$TMP/bulk.ao" "$TMP/bulk.md5")"
 one=$(median < "$TMP/setup.0")
 many=$(median < "$TMP/setup.$OTHERS")
 chain_one=$(median < "$TMP/chain.0")
 chain_many=$(median < "$TMP/chain.$OTHERS")
 echo "bench: tcp_authopt bulk MB/s (median of $ROUNDS x $((BYTES >> 20)) MiB): plain $plain, TCP-MD5 $md5, TCP-AO $ao"
-echo "bench: tcp_authopt TCP-AO/TCP-MD5 $(ratio "$ao" "$md5") (target >= 0.9), TCP-AO/plain $(ratio "$ao" "$plain")"
+echo "bench: tcp_authopt TCP-AO/TCP-MD5 ${pr[0]} (median of ${pr[3]} paired rounds, range ${pr[1]}-${pr[2]}; target >= 0.9: $(verdict "${pr[0]}" 0.9)), TCP-AO/plain $(ratio "$ao" "$plain")"
 echo "bench: tcp_authopt setup conn/s (median of $ROUNDS x $CONNS): 1 key $one, $((OTHERS + 1)) keys $many"
 echo "bench: tcp_authopt setup $((OTHERS + 1)) keys/1 key $(ratio "$many" "$one") (target >= 0.9)"
 echo "bench: tcp_authopt namespace-key setup conn/s (median of $ROUNDS x $CONNS): 1 key $chain_one, $((OTHERS + 1)) keys $chain_many"

@@ -24,11 +24,20 @@ SWITCH=${BIRD_SWITCH:-45}	# seconds from setup to the send-key switch
 KEY1='bgp-key-one-2026'
 KEY2='bgp-key-two-2026'
 
+# bird runs as a daemon: wait for each to be gone before the namespaces
+# go, or its BGP socket outlives the link to its peer and waits out its FIN
+# retransmissions (a minute and more) holding tcp_authopt in use.
 cleanup() {
-	local p
+	local p pid
 
 	for p in "$TMP"/*.pid; do
-		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+		[ -f "$p" ] || continue
+		pid=$(cat "$p")
+		kill "$pid" 2>/dev/null || continue
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
 	done
 	kill $(jobs -p) 2>/dev/null
 	wait 2>/dev/null

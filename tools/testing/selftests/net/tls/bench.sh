@@ -91,32 +91,6 @@ xfer() {
 	sed -n 's/.*elapsed .*, \([0-9.]*\) MB\/s$/\1/p' "$TMP/receiver"
 }
 
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
-# paired A B: the ratio A/B of each round that has both (files of
-# "ROUND MB/s" lines); prints "median min max rounds".
-paired() {
-	if [ ! -s "$1" ] || [ ! -s "$2" ]; then
-		echo "0 0 0 0"
-		return
-	fi
-	sort -k1,1 "$1" > "$TMP/pa"
-	sort -k1,1 "$2" > "$TMP/pb"
-	join "$TMP/pa" "$TMP/pb" | awk '$3 > 0 { print $2 / $3 }' | sort -g |
-		awk '{ v[NR] = $1 }
-		END {
-			if (!NR) { print "0 0 0 0"; exit }
-			printf "%.2f %.2f %.2f %d\n", v[int((NR + 1) / 2)], v[1], v[NR], NR
-		}'
-}
-
-# verdict RATIO TARGET: "met" or "missed".
-verdict() {
-	awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t ? "met" : "missed") }'
-}
-
 # ku_times: "KEYUPDATES SENDER-MS RECEIVER-MS ELAPSED-S" of the last run.
 ku_times() {
 	local re='.*received [0-9]* MiB intact, \([0-9]*\) KeyUpdates (handled in \([0-9.]*\) ms), elapsed \([0-9.]*\) s.*'

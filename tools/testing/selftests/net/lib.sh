@@ -189,18 +189,24 @@ median() {
 
 # paired A B: the ratio A/B of each round that has both, from two files
 # of "ROUND VALUE" lines; prints "median min max rounds" of those ratios.
+# (No process substitution: the guest has no /dev/fd.)
 paired() {
+	local t
+
 	if [ ! -s "$1" ] || [ ! -s "$2" ]; then
 		echo "0 0 0 0"
 		return
 	fi
-	join <(sort -k1,1 "$1") <(sort -k1,1 "$2") |
-		awk '$3 > 0 { print $2 / $3 }' | sort -g |
+	t=$(mktemp -d) || return
+	sort -k1,1 "$1" > "$t/a"
+	sort -k1,1 "$2" > "$t/b"
+	join "$t/a" "$t/b" | awk '$3 > 0 { print $2 / $3 }' | sort -g |
 		awk '{ v[NR] = $1 }
 		END {
 			if (!NR) { print "0 0 0 0"; exit }
 			printf "%.2f %.2f %.2f %d\n", v[int((NR + 1) / 2)], v[1], v[NR], NR
 		}'
+	rm -rf "$t"
 }
 
 # verdict RATIO TARGET: "met" or "missed".

@@ -12,6 +12,7 @@
 #ifndef _KRTLS_H
 #define _KRTLS_H
 
+#include <linux/scatterlist.h>
 #include <linux/tls.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -46,6 +47,13 @@ union krtls_crypto_info {
 	struct tls12_crypto_info_aes_ccm_128 ccm128;
 	struct tls12_crypto_info_chacha20_poly1305 chacha;
 };
+
+/*
+ * Most user pages one record may be opened into directly: a whole
+ * record's plaintext in one buffer spans at most 5 pages; the rest leaves
+ * room for a few separate iovecs. Beyond it, the record is copied.
+ */
+#define KRTLS_RX_ZC_PAGES	16
 
 /* Keys and sequence state of one direction. */
 struct krtls_key {
@@ -105,6 +113,12 @@ struct krtls_rx {
 	bool stopped;			/* malformed header seen */
 	bool key_update_pending;	/* RFC 8446 4.6.3 pause */
 	bool no_pad;
+	/*
+	 * Direct open (rx.c): the reader's pages pinned for one record,
+	 * and the AEAD's destination (entry 0: additional data).
+	 */
+	struct page *zc_pages[KRTLS_RX_ZC_PAGES];
+	struct scatterlist zc_sg[KRTLS_RX_ZC_PAGES + 1];
 };
 
 struct krtls_ctx {
@@ -177,7 +191,8 @@ int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 void krtls_layout_init(struct krtls_layout *lay,
 		       const struct krtls_cipher *cipher, u16 version);
 int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type);
-int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec);
+int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
+	       struct scatterlist *dst);
 struct krtls_rec *krtls_rec_alloc(gfp_t gfp);
 void krtls_rec_free(struct krtls_rec *rec);
 

@@ -7,6 +7,13 @@
  * one record is read ahead of what a reader asked for, so the rest stays
  * encrypted in TCP, and TCP's window is what applies backpressure.
  *
+ * Direct open: a TLS 1.2 application data record (the type is in the
+ * clear header) that recvmsg() without MSG_PEEK can take whole into a
+ * user buffer is decrypted from the record buffer straight into the
+ * reader's pages, skipping the copy out of a module buffer. Everything
+ * else (TLS 1.3, peek, splice, kernel readers, short buffers, other
+ * record types) is opened in place and copied.
+ *
  * KeyUpdate (RFC 8446 4.6.3): once a TLS 1.3 handshake record starting
  * with a KeyUpdate message is opened, no further record is read until
  * userspace installs the new TLS_RX key. The KeyUpdate record itself is
@@ -25,6 +32,15 @@ static struct krtls_rec *krtls_rx_first(struct krtls_rx *rx)
 	return list_first_entry_or_null(&rx->ready, struct krtls_rec, list);
 }
 
+/* Done with @rec (on no list): keep one buffer for the next record. */
+static void krtls_rx_recycle(struct krtls_rx *rx, struct krtls_rec *rec)
+{
+	if (rx->spare)
+		krtls_rec_free(rec);
+	else
+		rx->spare = rec;
+}
+
 /* Consume @n bytes of @rec; a used-up buffer is kept for the next one. */
 static void krtls_rx_consume(struct krtls_rx *rx, struct krtls_rec *rec,
 			     u32 n)
@@ -34,10 +50,7 @@ static void krtls_rx_consume(struct krtls_rx *rx, struct krtls_rec *rec,
 	if (rec->len)
 		return;
 	list_del_init(&rec->list);
-	if (rx->spare)
-		krtls_rec_free(rec);
-	else
-		rx->spare = rec;
+	krtls_rx_recycle(rx, rec);
 }
 
 /*
@@ -166,15 +179,125 @@ static void krtls_rx_no_pad_stats(struct sock *sk, struct krtls_ctx *ctx,
 	krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_RETRY);
 }
 
-/* Open the assembled record and queue it for the reader. */
+static void krtls_rx_unpin(struct krtls_rx *rx, int npages)
+{
+	while (npages--)
+		put_page(rx->zc_pages[npages]);
+}
+
+/*
+ * Pin the user pages that are to take the next @len bytes of @to and
+ * describe them in rx->zc_sg from entry 1 on; @to moves past them.
+ * Returns the number of pages pinned, or a negative errno with nothing
+ * pinned and @to as it was (more than KRTLS_RX_ZC_PAGES pages needed,
+ * or a bad address: the caller copies instead).
+ */
+static int krtls_rx_pin(struct krtls_rx *rx, struct iov_iter *to, u32 len)
+{
+	struct scatterlist *sg = rx->zc_sg + 1;
+	int npages = 0, err = -EFAULT;
+	u32 pinned = 0;
+
+	sg_init_table(rx->zc_sg, ARRAY_SIZE(rx->zc_sg));
+	while (pinned < len) {
+		size_t off;
+		ssize_t got;
+		int i, n;
+
+		if (npages == KRTLS_RX_ZC_PAGES) {
+			err = -E2BIG;
+			goto unpin;
+		}
+		got = iov_iter_get_pages2(to, rx->zc_pages + npages,
+					  len - pinned,
+					  KRTLS_RX_ZC_PAGES - npages, &off);
+		if (got <= 0) {
+			if (got < 0)
+				err = got;
+			goto unpin;
+		}
+		n = DIV_ROUND_UP(off + got, PAGE_SIZE);
+		for (i = 0; i < n; i++) {
+			u32 seg = min_t(size_t, got, PAGE_SIZE - off);
+
+			sg_set_page(sg++, rx->zc_pages[npages + i], seg, off);
+			got -= seg;
+			pinned += seg;
+			off = 0;
+		}
+		npages += n;
+	}
+	sg_mark_end(sg - 1);
+	return npages;
+
+unpin:
+	iov_iter_revert(to, pinned);
+	krtls_rx_unpin(rx, npages);
+	return err;
+}
+
+/*
+ * Can the assembled @rec be opened straight into the reader's buffer,
+ * which has @room bytes left? Only TLS 1.2 data records, whose type the
+ * clear header gives (and the additional data authenticates).
+ */
+static bool krtls_rx_direct_ok(const struct krtls_ctx *ctx,
+			       const struct krtls_rec *rec, size_t room)
+{
+	const struct krtls_layout *lay = &ctx->layout;
+	u32 plain = rec->need - lay->overhead;
+
+	return lay->version != TLS_1_3_VERSION &&
+	       rec->buf[0] == KRTLS_CT_APP_DATA && plain && plain <= room;
+}
+
+/*
+ * Open the assembled @rec into the reader's pages at @to. Returns the
+ * plaintext bytes delivered, -EBADMSG when the record does not open
+ * (@to rewound, @rec kept as it was: it fails again on the next read),
+ * or 0 when the pages could not be pinned (nothing done: copy instead).
+ */
+static int krtls_rx_open_direct(struct sock *sk, struct krtls_ctx *ctx,
+				struct krtls_rec *rec, struct iov_iter *to)
+{
+	u32 plain = rec->need - ctx->layout.overhead;
+	struct krtls_rx *rx = ctx->rx;
+	int npages, err;
+
+	npages = krtls_rx_pin(rx, to, plain);
+	if (npages < 0)
+		return 0;
+	err = krtls_open(sk, ctx, rec, rx->zc_sg);
+	krtls_rx_unpin(rx, npages);
+	if (err) {
+		iov_iter_revert(to, plain);
+		return -EBADMSG;
+	}
+	return plain;
+}
+
+/*
+ * Open the assembled record: straight into @to when it qualifies (the
+ * bytes delivered go to *@direct), else in place, queued for the reader.
+ */
 static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx,
-			    size_t zc_room)
+			    size_t zc_room, struct iov_iter *to, u32 *direct)
 {
 	struct krtls_rx *rx = ctx->rx;
 	struct krtls_rec *rec = rx->asm_rec;
-	int err;
+	int err = 0;
 
-	err = krtls_open(sk, ctx, rec);
+	if (to && krtls_rx_direct_ok(ctx, rec, zc_room)) {
+		err = krtls_rx_open_direct(sk, ctx, rec, to);
+		if (err > 0) {
+			rx->asm_rec = NULL;
+			krtls_rx_recycle(rx, rec);
+			*direct = err;
+			return 1;
+		}
+	}
+	if (!err)
+		err = krtls_open(sk, ctx, rec, NULL);
 	if (err) {
 		krtls_rx_abort(sk, ctx, EBADMSG);
 		return -EBADMSG;
@@ -196,9 +319,13 @@ static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx,
  * Get one more record onto rx->ready, waiting up to *@timeo. Returns 1,
  * 0 at end of stream, or a negative errno. @zc_room: room the in-tree
  * module would decrypt into directly (0 for peek, splice, kernel readers).
+ * @to: a user buffer with @zc_room bytes of room, or NULL; a record opened
+ * straight into it is not queued, and *@direct says how many bytes it
+ * delivered (0 when the record was queued).
  */
 static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
-			 bool copied, size_t zc_room)
+			 bool copied, size_t zc_room, struct iov_iter *to,
+			 u32 *direct)
 {
 	struct krtls_rx *rx = ctx->rx;
 	int ret;
@@ -214,7 +341,7 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 			return ret;
 		}
 		if (ret > 0)
-			return krtls_rx_decrypt(sk, ctx, zc_room);
+			return krtls_rx_decrypt(sk, ctx, zc_room, to, direct);
 		if (sk->sk_err)
 			return copied ? -READ_ONCE(sk->sk_err) : sock_error(sk);
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
@@ -303,6 +430,7 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct krtls_rec *rec, *cursor = NULL;
 	bool peek = flags & MSG_PEEK;
 	size_t copied = 0, flushed = 0, target;
+	struct iov_iter *to = NULL;
 	bool zc;
 	long timeo, nowait = 0;
 	struct krtls_rx *rx;
@@ -319,6 +447,8 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 	zc = !peek && !iov_iter_is_kvec(&msg->msg_iter);
+	if (!peek && user_backed_iter(&msg->msg_iter))
+		to = &msg->msg_iter;
 	err = krtls_reader_lock(sk, rx, &timeo);
 	if (err) {
 		release_sock(sk);
@@ -336,13 +466,22 @@ int krtls_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		else
 			rec = list_next_entry(cursor, list);
 		if (!rec) {
+			u32 direct = 0;
+
 			if (copied)
 				krtls_rx_flush_backlog(sk, copied, &flushed);
 			err = krtls_rx_next(sk, ctx,
 					    copied >= target ? &nowait : &timeo,
-					    copied, zc ? len - copied : 0);
+					    copied, zc ? len - copied : 0,
+					    to, &direct);
 			if (err <= 0)
 				break;
+			if (direct) {
+				/* data: the type cmsg is best effort */
+				krtls_rx_type(msg, &control, KRTLS_CT_APP_DATA);
+				copied += direct;
+				msg->msg_flags |= MSG_EOR;
+			}
 			continue;
 		}
 
@@ -405,7 +544,7 @@ ssize_t krtls_splice_read(struct socket *sock, loff_t *ppos,
 		}
 		if (rec)
 			break;
-		err = krtls_rx_next(sk, ctx, &timeo, false, 0);
+		err = krtls_rx_next(sk, ctx, &timeo, false, 0, NULL, NULL);
 		if (err <= 0)
 			goto out;
 	}

@@ -233,8 +233,15 @@ static unsigned int krtls_make_aad(struct krtls_key *key,
 	return KRTLS_AAD12_LEN;
 }
 
+/*
+ * Run the AEAD over @data_len bytes at @data, after the additional data.
+ * @dst NULL: in place. Otherwise the output goes to @dst, whose first
+ * entry is set here to the additional data and whose other entries take
+ * the output; @data is left as it was.
+ */
 static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
-		       u8 *data, u32 data_len, u32 crypt_len, bool enc)
+		       u8 *data, u32 data_len, u32 crypt_len, bool enc,
+		       struct scatterlist *dst)
 {
 	struct aead_request *req = key->req;
 	DECLARE_CRYPTO_WAIT(wait);
@@ -243,12 +250,16 @@ static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
 	sg_init_table(key->sg, 2);
 	sg_set_buf(&key->sg[0], key->aad, aad_len);
 	sg_set_buf(&key->sg[1], data, data_len);
+	if (dst)
+		sg_set_buf(&dst[0], key->aad, aad_len);
+	else
+		dst = key->sg;
 	aead_request_set_tfm(req, key->aead);
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
 				  CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(req, aad_len);
-	aead_request_set_crypt(req, key->sg, key->sg, crypt_len, key->iv);
+	aead_request_set_crypt(req, key->sg, dst, crypt_len, key->iv);
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	return crypto_wait_req(err, &wait);
 }
@@ -281,7 +292,7 @@ int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type)
 	krtls_make_iv(key, lay, rec + KRTLS_HDR_LEN);
 	aad_len = krtls_make_aad(key, lay, rec, type, pt_len);
 	err = krtls_crypt(key, aad_len, rec + lay->prepend,
-			  inner + KRTLS_TAG_LEN, inner, true);
+			  inner + KRTLS_TAG_LEN, inner, true, NULL);
 	if (err)
 		return err;
 	err = krtls_key_advance(key, lay);
@@ -309,9 +320,15 @@ static int krtls_unpad(struct sock *sk, struct krtls_ctx *ctx,
 
 /*
  * Open the complete record in @rec (rec->need bytes in rec->buf), leaving
- * its plaintext at rec->off/rec->len and its content type in rec->type.
+ * its plaintext length in rec->len and its content type in rec->type.
+ * @dst NULL: the plaintext replaces the ciphertext, at rec->off. Else
+ * (TLS 1.2 only, where the type is in the clear) it goes to @dst, whose
+ * entry 0 is left for the additional data and whose other entries hold
+ * exactly rec->need - overhead bytes; rec->buf keeps the ciphertext, so
+ * a record that fails to open fails again.
  */
-int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec)
+int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
+	       struct scatterlist *dst)
 {
 	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_key *key = &ctx->rx->key;
@@ -319,11 +336,13 @@ int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec)
 	unsigned int aad_len;
 	int err;
 
+	if (dst && lay->version == TLS_1_3_VERSION)
+		return -EINVAL;
 	krtls_make_iv(key, lay, rec->buf + KRTLS_HDR_LEN);
 	aad_len = krtls_make_aad(key, lay, rec->buf, rec->buf[0],
 				 body - KRTLS_TAG_LEN);
 	err = krtls_crypt(key, aad_len, rec->buf + lay->prepend, body, body,
-			  false);
+			  false, dst);
 	if (err) {
 		if (err == -EBADMSG)
 			krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_ERROR);

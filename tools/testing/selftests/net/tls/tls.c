@@ -19,6 +19,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include "tls_common.h"
@@ -505,6 +506,157 @@ TEST_F(tls, waitall)
 	EXPECT_EQ(st, 0);
 }
 
+/*
+ * Receive buffers made of pieces. TLS 1.2 data records that fit whole are
+ * opened straight into the reader's pages (keyroll and in-tree alike);
+ * the rest is copied. Each round: an area of KR_IOV_PAGES pages filled
+ * with KR_CANARY, iovecs at given offsets in it, SENDS send() calls of
+ * the pattern making up exactly the iovecs' total, one recvmsg() with
+ * MSG_WAITALL. Returns 0, or the step that went wrong.
+ */
+#define KR_IOV_PAGES	8
+#define KR_CANARY	0xa5
+
+static int iov_round(int tx, int rx, const size_t *offs, const size_t *lens,
+		     int cnt, int sends, unsigned int seed)
+{
+	size_t page = sysconf(_SC_PAGESIZE), area_len = KR_IOV_PAGES * page;
+	unsigned char *area, *want, *got;
+	struct iovec iov[64];
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = cnt };
+	size_t total = 0, done = 0, chunk, i, j;
+	int ret = 0;
+
+	if (cnt > 64)
+		return 1;
+	for (i = 0; i < (size_t)cnt; i++)
+		if (offs[i] + lens[i] > area_len)
+			return 2;
+	area = mmap(NULL, area_len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return 1;
+	memset(area, KR_CANARY, area_len);
+	for (i = 0; i < (size_t)cnt; i++) {
+		iov[i].iov_base = area + offs[i];
+		iov[i].iov_len = lens[i];
+		total += lens[i];
+	}
+	want = malloc(total);
+	got = malloc(total);
+	if (!want || !got) {
+		ret = 3;
+		goto out;
+	}
+	fill_pattern(want, total, seed);
+	chunk = (total + sends - 1) / sends;
+	for (; done < total; done += chunk) {
+		if (chunk > total - done)
+			chunk = total - done;
+		if (send(tx, want + done, chunk, 0) != (ssize_t)chunk) {
+			ret = 4;
+			goto out;
+		}
+	}
+	if (recvmsg(rx, &msg, MSG_WAITALL) != (ssize_t)total) {
+		ret = 5;
+		goto out;
+	}
+	for (i = 0, done = 0; i < (size_t)cnt; done += lens[i++])
+		memcpy(got + done, area + offs[i], lens[i]);
+	if (memcmp(got, want, total)) {
+		ret = 6;
+		goto out;
+	}
+	/* nothing written outside the iovecs */
+	for (i = 0; i < (size_t)cnt; i++)
+		memset(area + offs[i], KR_CANARY, lens[i]);
+	for (j = 0; j < area_len; j++)
+		if (area[j] != KR_CANARY) {
+			ret = 7;
+			break;
+		}
+out:
+	free(want);
+	free(got);
+	munmap(area, area_len);
+	return ret;
+}
+
+/*
+ * A whole record into small iovecs and then one straddling pages, with
+ * gaps between them that must stay untouched: exactly one full record,
+ * then three records in one call, the first two starting mid-iovec.
+ */
+TEST_F(tls, recv_iovecs_across_pages)
+{
+	size_t pg = sysconf(_SC_PAGESIZE);
+	const size_t offs[] = { 3, 20, 40, 2 * pg - 3000, 3 * pg - 37 };
+	const size_t lens[] = { 1, 7, 100, 2990, KR_REC_MAX - 3098 };
+	const size_t offs3[] = { 11, pg - 5, 2 * pg + 1 };
+	const size_t lens3[] = { 10, 20, 3 * 5000 - 30 };
+
+	EXPECT_EQ(iov_round(self->fd, self->cfd, offs, lens, 5, 1, 20), 0);
+	EXPECT_EQ(iov_round(self->fd, self->cfd, offs3, lens3, 3, 3, 21), 0);
+}
+
+/*
+ * More iovecs than keyroll pins for one record (it copies then): 40
+ * pieces of 30 bytes in separate pages' worth of offsets, then a large
+ * one; the bytes land in order all the same.
+ */
+TEST_F(tls, recv_many_iovecs)
+{
+	size_t pg = sysconf(_SC_PAGESIZE), offs[41], lens[41];
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		offs[i] = i * 64 + (i % 7);
+		lens[i] = 30;
+	}
+	offs[40] = 3 * pg + 100;
+	lens[40] = 3 * pg;
+	EXPECT_EQ(iov_round(self->fd, self->cfd, offs, lens, 41, 1, 22), 0);
+}
+
+/*
+ * A buffer exactly the record's plaintext size, ending where an
+ * inaccessible page starts: the record arrives whole, nothing beyond it
+ * is touched. A buffer one byte short gets the record in two reads.
+ */
+TEST_F(tls, recv_exact_size)
+{
+	static const size_t sizes[] = { 1, 100, 4096, 5000, KR_REC_MAX };
+	size_t pg = sysconf(_SC_PAGESIZE), len = 6 * pg;
+	unsigned char out[KR_REC_MAX], *area, *end, *buf;
+	unsigned int i;
+
+	area = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(area, MAP_FAILED);
+	end = area + len - pg;
+	ASSERT_EQ(mprotect(end, pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		fill_pattern(out, sizes[i], 30 + i);
+		buf = end - sizes[i];
+		memset(buf, 0, sizes[i]);
+		ASSERT_EQ(send(self->fd, out, sizes[i], 0), sizes[i]);
+		EXPECT_EQ(recv(self->cfd, buf, sizes[i], 0), sizes[i]);
+		EXPECT_EQ(memcmp(buf, out, sizes[i]), 0);
+
+		if (sizes[i] < 2)
+			continue;
+		buf = end - (sizes[i] - 1);
+		memset(buf, 0, sizes[i] - 1);
+		ASSERT_EQ(send(self->fd, out, sizes[i], 0), sizes[i]);
+		EXPECT_EQ(recv(self->cfd, buf, sizes[i] - 1, 0), sizes[i] - 1);
+		EXPECT_EQ(memcmp(buf, out, sizes[i] - 1), 0);
+		EXPECT_EQ(recv(self->cfd, buf, 1, 0), 1);
+		EXPECT_EQ(buf[0], out[sizes[i] - 1]);
+	}
+	munmap(area, len);
+}
+
 /* poll and epoll report POLLIN exactly when a record can be read. */
 TEST_F(tls, poll_epoll)
 {
@@ -767,6 +919,38 @@ TEST_F(tls_err, bad_tag)
 	EXPECT_EQ(errno, EBADMSG);
 	/* 6.1's in-tree module counts the failure more than once */
 	EXPECT_GT(kr_stat("TlsDecryptError"), derr);
+}
+
+/*
+ * A bad tag on a large record read into a large buffer made of two
+ * iovecs straddling pages (where TLS 1.2 data records are opened straight
+ * into the reader's pages): EBADMSG, again on the next read, counted.
+ */
+TEST_F(tls_err, bad_tag_large_buffer)
+{
+	long long derr = kr_stat("TlsDecryptError");
+	size_t pg = sysconf(_SC_PAGESIZE), len = 8 * pg;
+	unsigned char rec[KR_REC_MAX + 64], *area;
+	struct iovec iov[2];
+	ssize_t n;
+
+	area = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(area, MAP_FAILED);
+	iov[0].iov_base = area + pg - 3;
+	iov[0].iov_len = 5;
+	iov[1].iov_base = area + pg + 50;
+	iov[1].iov_len = len - pg - 50;
+	n = make_record(self->enc, self->plain, rec, sizeof(rec), 12000, 6);
+	ASSERT_GT(n, 0);
+	rec[n - 1] ^= 0x01;
+	ASSERT_EQ(send(self->raw, rec, n, 0), n);
+	EXPECT_EQ(readv(self->rx, iov, 2), -1);
+	EXPECT_EQ(errno, EBADMSG);
+	EXPECT_EQ(readv(self->rx, iov, 2), -1);
+	EXPECT_EQ(errno, EBADMSG);
+	EXPECT_GT(kr_stat("TlsDecryptError"), derr);
+	munmap(area, len);
 }
 
 /* A flipped bit in the ciphertext is caught the same way. */

@@ -12,6 +12,7 @@
 #ifndef _KRTLS_H
 #define _KRTLS_H
 
+#include <linux/bvec.h>
 #include <linux/scatterlist.h>
 #include <linux/tls.h>
 #include <linux/wait.h>
@@ -55,6 +56,12 @@ union krtls_crypto_info {
  */
 #define KRTLS_RX_ZC_PAGES	16
 
+/*
+ * Most pieces of TCP segments (linear parts and page fragments) a record
+ * is opened from where TCP holds it. Beyond it, the record is copied.
+ */
+#define KRTLS_RX_SKB_SG		48
+
 /* Keys and sequence state of one direction. */
 struct krtls_key {
 	const struct krtls_cipher *cipher;
@@ -89,12 +96,30 @@ struct krtls_rec {
 	u8 buf[] __aligned(8);
 };
 
+/*
+ * Most pieces of page one sealed record is cut into (tx.c): a record spans
+ * at most 6 single pages, or 2 of the larger pages tried first.
+ */
+#define KRTLS_TX_PIECES		8
+
 struct krtls_tx {
 	struct krtls_key key;
-	struct krtls_rec *rec;	/* one record buffer */
 	u32 pt_len;		/* plaintext in an open record */
 	u32 sealed_len;		/* bytes of a sealed record, 0 if open */
 	u32 sent;		/* bytes of the sealed record pushed */
+	/*
+	 * Records are built and sealed in pages that TCP takes by
+	 * reference (tx.c): the page records are cut from, and the pieces
+	 * of the open or sealed record (each holding a page reference until
+	 * the record is pushed), with the AEAD's view of them (entry 0:
+	 * additional data).
+	 */
+	struct page *pg;
+	u32 pg_off;
+	u32 pg_size;
+	u8 nr_pieces;
+	struct bio_vec pieces[KRTLS_TX_PIECES];
+	struct scatterlist out_sg[KRTLS_TX_PIECES + 1];
 	u8 open_type;		/* content type of the open record */
 	bool open;
 	bool closing;
@@ -119,6 +144,8 @@ struct krtls_rx {
 	 */
 	struct page *zc_pages[KRTLS_RX_ZC_PAGES];
 	struct scatterlist zc_sg[KRTLS_RX_ZC_PAGES + 1];
+	/* the AEAD's source when it reads TCP's segments (entry 0: AAD) */
+	struct scatterlist skb_sg[KRTLS_RX_SKB_SG + 1];
 };
 
 struct krtls_ctx {
@@ -190,9 +217,10 @@ int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 		   const struct krtls_cipher *cipher);
 void krtls_layout_init(struct krtls_layout *lay,
 		       const struct krtls_cipher *cipher, u16 version);
-int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type);
+int krtls_seal(struct krtls_ctx *ctx, u8 *hdr, u32 pt_len, u8 type,
+	       struct scatterlist *sg);
 int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
-	       struct scatterlist *dst);
+	       struct scatterlist *src, struct scatterlist *dst);
 struct krtls_rec *krtls_rec_alloc(gfp_t gfp);
 void krtls_rec_free(struct krtls_rec *rec);
 

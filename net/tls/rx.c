@@ -9,10 +9,15 @@
  *
  * Direct open: a TLS 1.2 application data record (the type is in the
  * clear header) that recvmsg() without MSG_PEEK can take whole into a
- * user buffer is decrypted from the record buffer straight into the
- * reader's pages, skipping the copy out of a module buffer. Everything
- * else (TLS 1.3, peek, splice, kernel readers, short buffers, other
- * record types) is opened in place and copied.
+ * user buffer is decrypted straight into the reader's pages. Its body
+ * is read where TCP holds it, from the segments on the receive queue
+ * (only its header and explicit nonce are copied out; it is consumed
+ * from TCP once it opened), so its bytes are not copied at all: the
+ * record waits in TCP until it is complete, unless it is too large for
+ * the receive buffer to hold comfortably, or spread over too many
+ * pieces, when it is copied into the record buffer and opened from
+ * there. Everything else (TLS 1.3, peek, splice, kernel readers, short
+ * buffers, other record types) is opened in place and copied.
  *
  * KeyUpdate (RFC 8446 4.6.3): once a TLS 1.3 handshake record starting
  * with a KeyUpdate message is opened, no further record is read until
@@ -97,6 +102,68 @@ static int krtls_rx_pull(struct sock *sk, struct krtls_rec *rec, u32 end)
 	return desc.error;
 }
 
+static int krtls_skip_actor(read_descriptor_t *desc, struct sk_buff *skb,
+			    unsigned int offset, size_t len)
+{
+	size_t n = min_t(size_t, len, desc->count);
+
+	desc->count -= n;
+	return n;
+}
+
+/* Consume @len bytes from TCP that were read where TCP holds them. */
+static void krtls_rx_skip(struct sock *sk, u32 len)
+{
+	read_descriptor_t desc = { .count = len };
+
+	tcp_read_sock(sk, &desc, krtls_skip_actor);
+}
+
+/*
+ * Describe the next @len bytes on TCP's receive queue in @sg, which has
+ * room for @max entries, without consuming them. Returns the number of
+ * entries, or a negative errno when they are not all there or take too
+ * many entries.
+ */
+static int krtls_rx_map_tcp(struct sock *sk, struct scatterlist *sg,
+			    int max, u32 len)
+{
+	u32 seq = tcp_sk(sk)->copied_seq;
+	struct sk_buff *skb;
+	int nsg = 0;
+
+	if (!len || tcp_inq(sk) < len)
+		return -EAGAIN;
+	/* tcp_read_sock() stops at urgent data: leave that to the copy */
+	if (READ_ONCE(tcp_sk(sk)->urg_data))
+		return -EINVAL;
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		u32 off = seq - TCP_SKB_CB(skb)->seq;
+		u32 n;
+		int ret;
+
+		if (TCP_SKB_CB(skb)->tcp_flags & TCPHDR_SYN)
+			return -EINVAL;
+		if (off >= skb->len)
+			continue;
+		if (skb_has_frag_list(skb) ||
+		    nsg + 1 + skb_shinfo(skb)->nr_frags > max)
+			return -E2BIG;
+		n = min(len, skb->len - off);
+		ret = skb_to_sgvec_nomark(skb, sg + nsg, off, n);
+		if (ret < 0)
+			return ret;
+		nsg += ret;
+		seq += n;
+		len -= n;
+		if (!len) {
+			sg_mark_end(&sg[nsg - 1]);
+			return nsg;
+		}
+	}
+	return -EAGAIN;
+}
+
 /* Record header checks, with the errors of the in-tree parser. */
 static int krtls_rx_header(struct krtls_ctx *ctx, struct krtls_rec *rec)
 {
@@ -116,12 +183,37 @@ static int krtls_rx_header(struct krtls_ctx *ctx, struct krtls_rec *rec)
 }
 
 /*
- * Read the next record from TCP. Returns 1 when it is complete, 0 when
- * more bytes are needed, -ENOMEM, or the (sticky) error of a malformed
+ * Can @rec, whose header is in, be opened straight into a reader's buffer
+ * of @room bytes, from where TCP holds its body? Only TLS 1.2 data
+ * records, whose type the clear header gives (and the additional data
+ * authenticates), and that TCP's receive buffer holds comfortably.
+ */
+static bool krtls_rx_direct_ok(struct sock *sk, const struct krtls_ctx *ctx,
+			       const struct krtls_rec *rec, size_t room)
+{
+	const struct krtls_layout *lay = &ctx->layout;
+	u32 plain = rec->need - lay->overhead;
+
+	return lay->version != TLS_1_3_VERSION &&
+	       rec->buf[0] == KRTLS_CT_APP_DATA && plain && plain <= room &&
+	       rec->need * 2 <= READ_ONCE(sk->sk_rcvbuf);
+}
+
+enum {
+	KRTLS_FILL_MORE,	/* more bytes needed */
+	KRTLS_FILL_DONE,	/* the record is in its buffer */
+	KRTLS_FILL_IN_TCP,	/* header and nonce in the buffer, body in TCP */
+};
+
+/*
+ * Read the next record from TCP. @room: a reader's buffer it may be
+ * opened into directly (0: none); such a record's body is left in TCP.
+ * Returns KRTLS_FILL_*, -ENOMEM, or the (sticky) error of a malformed
  * record.
  */
-static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
+static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx, size_t room)
 {
+	u32 prepend = ctx->layout.prepend;
 	struct krtls_rx *rx = ctx->rx;
 	struct krtls_rec *rec = rx->asm_rec;
 	int err;
@@ -150,10 +242,20 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx)
 			return err;
 		}
 	}
+	if (room && rec->have <= prepend &&
+	    krtls_rx_direct_ok(sk, ctx, rec, room)) {
+		err = krtls_rx_pull(sk, rec, prepend);
+		if (err)
+			return err;
+		if (rec->have < prepend ||
+		    tcp_inq(sk) < rec->need - prepend)
+			return KRTLS_FILL_MORE;
+		return KRTLS_FILL_IN_TCP;
+	}
 	err = krtls_rx_pull(sk, rec, rec->need);
 	if (err)
 		return err;
-	return rec->have == rec->need;
+	return rec->have == rec->need ? KRTLS_FILL_DONE : KRTLS_FILL_MORE;
 }
 
 /*
@@ -237,42 +339,40 @@ unpin:
 }
 
 /*
- * Can the assembled @rec be opened straight into the reader's buffer,
- * which has @room bytes left? Only TLS 1.2 data records, whose type the
- * clear header gives (and the additional data authenticates).
- */
-static bool krtls_rx_direct_ok(const struct krtls_ctx *ctx,
-			       const struct krtls_rec *rec, size_t room)
-{
-	const struct krtls_layout *lay = &ctx->layout;
-	u32 plain = rec->need - lay->overhead;
-
-	return lay->version != TLS_1_3_VERSION &&
-	       rec->buf[0] == KRTLS_CT_APP_DATA && plain && plain <= room;
-}
-
-/*
- * Open the assembled @rec into the reader's pages at @to. Returns the
- * plaintext bytes delivered, -EBADMSG when the record does not open
- * (@to rewound, @rec kept as it was: it fails again on the next read),
- * or 0 when the pages could not be pinned (nothing done: copy instead).
+ * Open @rec straight into the reader's pages at @to: from its body where
+ * TCP holds it, or else from the record buffer. Returns the plaintext
+ * bytes delivered, -EBADMSG when the record does not open (@to rewound,
+ * the record kept as it was: it fails again on the next read), or 0 when
+ * the pages could not be pinned or TCP's segments not described (nothing
+ * done: copy instead).
  */
 static int krtls_rx_open_direct(struct sock *sk, struct krtls_ctx *ctx,
-				struct krtls_rec *rec, struct iov_iter *to)
+				struct krtls_rec *rec, struct iov_iter *to,
+				bool in_tcp)
 {
 	u32 plain = rec->need - ctx->layout.overhead;
+	u32 body = rec->need - ctx->layout.prepend;
 	struct krtls_rx *rx = ctx->rx;
+	struct scatterlist *src = NULL;
 	int npages, err;
 
+	if (in_tcp) {
+		src = rx->skb_sg;
+		sg_init_table(src, ARRAY_SIZE(rx->skb_sg));
+		if (krtls_rx_map_tcp(sk, src + 1, KRTLS_RX_SKB_SG, body) < 0)
+			return 0;
+	}
 	npages = krtls_rx_pin(rx, to, plain);
 	if (npages < 0)
 		return 0;
-	err = krtls_open(sk, ctx, rec, rx->zc_sg);
+	err = krtls_open(sk, ctx, rec, src, rx->zc_sg);
 	krtls_rx_unpin(rx, npages);
 	if (err) {
 		iov_iter_revert(to, plain);
 		return -EBADMSG;
 	}
+	if (in_tcp)
+		krtls_rx_skip(sk, body);
 	return plain;
 }
 
@@ -281,14 +381,17 @@ static int krtls_rx_open_direct(struct sock *sk, struct krtls_ctx *ctx,
  * bytes delivered go to *@direct), else in place, queued for the reader.
  */
 static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx,
-			    size_t zc_room, struct iov_iter *to, u32 *direct)
+			    size_t zc_room, struct iov_iter *to, u32 *direct,
+			    bool in_tcp)
 {
 	struct krtls_rx *rx = ctx->rx;
 	struct krtls_rec *rec = rx->asm_rec;
 	int err = 0;
 
-	if (to && krtls_rx_direct_ok(ctx, rec, zc_room)) {
-		err = krtls_rx_open_direct(sk, ctx, rec, to);
+	if (in_tcp || (to && krtls_rx_direct_ok(sk, ctx, rec, zc_room))) {
+		err = krtls_rx_open_direct(sk, ctx, rec, to, in_tcp);
+		if (!err && in_tcp)
+			return 0;	/* read the body off TCP and retry */
 		if (err > 0) {
 			rx->asm_rec = NULL;
 			krtls_rx_recycle(rx, rec);
@@ -297,7 +400,7 @@ static int krtls_rx_decrypt(struct sock *sk, struct krtls_ctx *ctx,
 		}
 	}
 	if (!err)
-		err = krtls_open(sk, ctx, rec, NULL);
+		err = krtls_open(sk, ctx, rec, NULL, NULL);
 	if (err) {
 		krtls_rx_abort(sk, ctx, EBADMSG);
 		return -EBADMSG;
@@ -327,21 +430,31 @@ static int krtls_rx_next(struct sock *sk, struct krtls_ctx *ctx, long *timeo,
 			 bool copied, size_t zc_room, struct iov_iter *to,
 			 u32 *direct)
 {
+	size_t room = to ? zc_room : 0;
 	struct krtls_rx *rx = ctx->rx;
 	int ret;
 
 	for (;;) {
 		if (rx->key_update_pending)
 			return -EKEYEXPIRED;
-		ret = rx->stopped ? 0 : krtls_rx_fill(sk, ctx);
+		ret = rx->stopped ? 0 : krtls_rx_fill(sk, ctx, room);
 		if (ret < 0) {
 			/* a malformed header is reported once, via sk_err */
 			if (rx->stopped && sk->sk_err && !copied)
 				return sock_error(sk);
 			return ret;
 		}
-		if (ret > 0)
-			return krtls_rx_decrypt(sk, ctx, zc_room, to, direct);
+		if (ret == KRTLS_FILL_IN_TCP) {
+			ret = krtls_rx_decrypt(sk, ctx, zc_room, to, direct,
+					       true);
+			if (ret)
+				return ret;
+			room = 0;	/* not from TCP: copy the body out */
+			continue;
+		}
+		if (ret == KRTLS_FILL_DONE)
+			return krtls_rx_decrypt(sk, ctx, zc_room, to, direct,
+						false);
 		if (sk->sk_err)
 			return copied ? -READ_ONCE(sk->sk_err) : sock_error(sk);
 		if (sk->sk_shutdown & RCV_SHUTDOWN)
@@ -580,7 +693,7 @@ static bool krtls_rx_readable(struct sock *sk, struct krtls_ctx *ctx)
 	lock_sock(sk);
 	ret = !list_empty(&rx->ready);
 	if (!ret && !rx->key_update_pending && !rx->stopped)
-		ret = krtls_rx_fill(sk, ctx) != 0;
+		ret = krtls_rx_fill(sk, ctx, SIZE_MAX) != KRTLS_FILL_MORE;
 	release_sock(sk);
 	return ret;
 }

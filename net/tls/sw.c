@@ -234,42 +234,53 @@ static unsigned int krtls_make_aad(struct krtls_key *key,
 }
 
 /*
- * Run the AEAD over @data_len bytes at @data, after the additional data.
- * @dst NULL: in place. Otherwise the output goes to @dst, whose first
- * entry is set here to the additional data and whose other entries take
- * the output; @data is left as it was.
+ * Run the AEAD over @crypt_len bytes described by @src from entry 1 on,
+ * after the additional data, which entry 0 of @src (and of @dst) is set
+ * to here. @dst NULL: in place. Otherwise the output goes to @dst's
+ * entries 1 on, and the input is left as it was.
  */
-static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
-		       u8 *data, u32 data_len, u32 crypt_len, bool enc,
-		       struct scatterlist *dst)
+static int krtls_crypt_sg(struct krtls_key *key, unsigned int aad_len,
+			  struct scatterlist *src, u32 crypt_len, bool enc,
+			  struct scatterlist *dst)
 {
 	struct aead_request *req = key->req;
 	DECLARE_CRYPTO_WAIT(wait);
 	int err;
 
-	sg_init_table(key->sg, 2);
-	sg_set_buf(&key->sg[0], key->aad, aad_len);
-	sg_set_buf(&key->sg[1], data, data_len);
+	sg_set_buf(&src[0], key->aad, aad_len);
 	if (dst)
 		sg_set_buf(&dst[0], key->aad, aad_len);
 	else
-		dst = key->sg;
+		dst = src;
 	aead_request_set_tfm(req, key->aead);
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
 				  CRYPTO_TFM_REQ_MAY_BACKLOG,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(req, aad_len);
-	aead_request_set_crypt(req, key->sg, dst, crypt_len, key->iv);
+	aead_request_set_crypt(req, src, dst, crypt_len, key->iv);
 	err = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
 	return crypto_wait_req(err, &wait);
 }
 
+/* As krtls_crypt_sg(), with the input the @data_len bytes at @data. */
+static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
+		       u8 *data, u32 data_len, u32 crypt_len, bool enc,
+		       struct scatterlist *dst)
+{
+	sg_init_table(key->sg, 2);
+	sg_set_buf(&key->sg[1], data, data_len);
+	return krtls_crypt_sg(key, aad_len, key->sg, crypt_len, enc, dst);
+}
+
 /*
- * Seal the record in @rec, whose plaintext (@pt_len bytes) already sits
- * at ctx->layout.prepend. Writes header, nonce, inner type and tag.
- * Returns the record length on the wire.
+ * Seal one record in place. The caller has written its plaintext
+ * (@pt_len bytes) and, for TLS 1.3, the inner content type after it;
+ * @sg describes them from entry 1 on, with room for the tag after them.
+ * The header and explicit nonce are written to @hdr. Returns the record
+ * length on the wire.
  */
-int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type)
+int krtls_seal(struct krtls_ctx *ctx, u8 *hdr, u32 pt_len, u8 type,
+	       struct scatterlist *sg)
 {
 	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_key *key = &ctx->tx->key;
@@ -278,21 +289,18 @@ int krtls_seal(struct krtls_ctx *ctx, u8 *rec, u32 pt_len, u8 type)
 	unsigned int aad_len;
 	int err;
 
-	rec[0] = lay->version == TLS_1_3_VERSION ? KRTLS_CT_APP_DATA : type;
-	rec[1] = KRTLS_HDR_LEGACY_MAJOR;
-	rec[2] = KRTLS_HDR_LEGACY_MINOR;
-	rec[3] = body >> 8;
-	rec[4] = body & 0xff;
-	if (lay->tail)
-		rec[lay->prepend + pt_len] = type;
+	hdr[0] = lay->version == TLS_1_3_VERSION ? KRTLS_CT_APP_DATA : type;
+	hdr[1] = KRTLS_HDR_LEGACY_MAJOR;
+	hdr[2] = KRTLS_HDR_LEGACY_MINOR;
+	hdr[3] = body >> 8;
+	hdr[4] = body & 0xff;
 	if (lay->prepend > KRTLS_HDR_LEN)
-		memcpy(rec + KRTLS_HDR_LEN,
+		memcpy(hdr + KRTLS_HDR_LEN,
 		       key->nonce + key->cipher->salt_len, KRTLS_EXPLICIT_NONCE);
 
-	krtls_make_iv(key, lay, rec + KRTLS_HDR_LEN);
-	aad_len = krtls_make_aad(key, lay, rec, type, pt_len);
-	err = krtls_crypt(key, aad_len, rec + lay->prepend,
-			  inner + KRTLS_TAG_LEN, inner, true, NULL);
+	krtls_make_iv(key, lay, hdr + KRTLS_HDR_LEN);
+	aad_len = krtls_make_aad(key, lay, hdr, type, pt_len);
+	err = krtls_crypt_sg(key, aad_len, sg, inner, true, NULL);
 	if (err)
 		return err;
 	err = krtls_key_advance(key, lay);
@@ -325,10 +333,13 @@ static int krtls_unpad(struct sock *sk, struct krtls_ctx *ctx,
  * (TLS 1.2 only, where the type is in the clear) it goes to @dst, whose
  * entry 0 is left for the additional data and whose other entries hold
  * exactly rec->need - overhead bytes; rec->buf keeps the ciphertext, so
- * a record that fails to open fails again.
+ * a record that fails to open fails again. @src NULL: the ciphertext is
+ * in rec->buf after the header. Else (@dst set too) rec->buf holds only
+ * the header and explicit nonce, and @src describes the rest from entry
+ * 1 on (entry 0 is left for the additional data); it is only read.
  */
 int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
-	       struct scatterlist *dst)
+	       struct scatterlist *src, struct scatterlist *dst)
 {
 	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_key *key = &ctx->rx->key;
@@ -336,13 +347,16 @@ int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
 	unsigned int aad_len;
 	int err;
 
-	if (dst && lay->version == TLS_1_3_VERSION)
+	if ((dst && lay->version == TLS_1_3_VERSION) || (src && !dst))
 		return -EINVAL;
 	krtls_make_iv(key, lay, rec->buf + KRTLS_HDR_LEN);
 	aad_len = krtls_make_aad(key, lay, rec->buf, rec->buf[0],
 				 body - KRTLS_TAG_LEN);
-	err = krtls_crypt(key, aad_len, rec->buf + lay->prepend, body, body,
-			  false, dst);
+	if (src)
+		err = krtls_crypt_sg(key, aad_len, src, body, false, dst);
+	else
+		err = krtls_crypt(key, aad_len, rec->buf + lay->prepend, body,
+				  body, false, dst);
 	if (err) {
 		if (err == -EBADMSG)
 			krtls_stat_inc(sk, KRTLS_MIB_DECRYPT_ERROR);

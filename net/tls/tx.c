@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transmit: plaintext is gathered into one record buffer (up to 2^14
- * bytes, kept open across MSG_MORE sends), sealed in place and pushed to
- * TCP with tcp_sendmsg_locked(). A sealed record that TCP could not take
- * completely (non-blocking socket, signal) stays in the buffer and is
- * pushed first by the next send, or by a work item once TCP reports
- * write space. Every record is sealed with the key live at that moment,
- * so records after a TLS_TX rekey use the new key.
+ * Transmit: plaintext is gathered straight into the pages of the record
+ * (up to 2^14 bytes, kept open across MSG_MORE sends), sealed there in
+ * place and handed to TCP by reference, as splice does, so the only copy
+ * is the one out of the sender's buffer. A sealed record that TCP could
+ * not take completely (non-blocking socket, signal) stays in its pages
+ * and is pushed first by the next send, or by a work item once TCP
+ * reports write space. Every record is sealed with the key live at that
+ * moment, so records after a TLS_TX rekey use the new key.
+ *
+ * The pages: records are cut one after the other from one page, of 32 KiB
+ * when the allocator has one at hand, else of 4 KiB; a record may span
+ * the end of one page and the start of the next. A record is opened with
+ * room for the largest one and gives back what it did not use when it is
+ * sealed. Each piece holds a page reference until TCP has taken the
+ * record; a page whose only reference left is ours (TCP has freed every
+ * segment made from it) is reused from its start.
  */
 #include <linux/bvec.h>
 #include <linux/uio.h>
@@ -18,29 +27,220 @@
 			  MSG_CMSG_COMPAT | MSG_SPLICE_PAGES | MSG_EOR |	\
 			  MSG_SENDPAGE_NOPOLICY)
 
+#define KRTLS_TX_PAGE_ORDER	get_order(32768)
+
 static bool krtls_tx_pending(const struct krtls_tx *tx)
 {
 	return READ_ONCE(tx->sealed_len) != 0;
 }
 
+/* Drop the references the pieces of a pushed or abandoned record hold. */
+static void krtls_pieces_put(struct krtls_tx *tx)
+{
+	while (tx->nr_pieces)
+		put_page(tx->pieces[--tx->nr_pieces].bv_page);
+}
+
+/* A fresh page to cut records from; the larger size if it comes cheaply. */
+static int krtls_page_refill(struct sock *sk, struct krtls_tx *tx)
+{
+	gfp_t gfp = sk->sk_allocation;
+	struct page *pg;
+
+	if (tx->pg && page_ref_count(tx->pg) == 1) {
+		tx->pg_off = 0;
+		return 0;
+	}
+	pg = alloc_pages((gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_COMP |
+			 __GFP_NOWARN | __GFP_NORETRY, KRTLS_TX_PAGE_ORDER);
+	if (pg) {
+		tx->pg_size = PAGE_SIZE << KRTLS_TX_PAGE_ORDER;
+	} else {
+		pg = alloc_page(gfp);
+		if (!pg)
+			return -ENOMEM;
+		tx->pg_size = PAGE_SIZE;
+	}
+	if (tx->pg)
+		put_page(tx->pg);
+	tx->pg = pg;
+	tx->pg_off = 0;
+	return 0;
+}
+
+/*
+ * Reserve @len bytes for the record being opened in tx->pieces. The first
+ * @head bytes (record header and explicit nonce, written by the CPU) stay
+ * within the first piece.
+ */
+static int krtls_pieces_get(struct sock *sk, struct krtls_tx *tx, u32 len,
+			    u32 head)
+{
+	int n = 0;
+
+	while (len) {
+		u32 room = tx->pg ? tx->pg_size - tx->pg_off : 0;
+		u32 take;
+
+		if (room < (n ? 1 : head + 1) && krtls_page_refill(sk, tx))
+			goto fail;
+		if (WARN_ON_ONCE(n == KRTLS_TX_PIECES))
+			goto fail;
+		take = min(len, tx->pg_size - tx->pg_off);
+		get_page(tx->pg);
+		bvec_set_page(&tx->pieces[n], tx->pg, take, tx->pg_off);
+		tx->nr_pieces = ++n;
+		tx->pg_off += take;
+		len -= take;
+	}
+	return 0;
+
+fail:
+	krtls_pieces_put(tx);
+	return -ENOMEM;
+}
+
+/*
+ * Cut the unsent record's pieces down to @len bytes, giving what is cut
+ * off back to the page it came from (records are cut in order, and only
+ * the record being built ends in the page still being cut).
+ */
+static void krtls_pieces_trim(struct krtls_tx *tx, u32 len)
+{
+	int i;
+
+	for (i = 0; i < tx->nr_pieces; i++) {
+		struct bio_vec *bv = &tx->pieces[i];
+
+		if (len >= bv->bv_len) {
+			len -= bv->bv_len;
+			continue;
+		}
+		if (bv->bv_page == tx->pg)
+			tx->pg_off = min(tx->pg_off, bv->bv_offset + len);
+		bv->bv_len = len;
+		len = 0;
+	}
+	while (tx->nr_pieces && !tx->pieces[tx->nr_pieces - 1].bv_len)
+		put_page(tx->pieces[--tx->nr_pieces].bv_page);
+}
+
+/* The record's byte at @off, and in @avail how many follow it in its piece. */
+static u8 *krtls_pieces_at(struct krtls_tx *tx, u32 off, u32 *avail)
+{
+	int i;
+
+	for (i = 0; i < tx->nr_pieces; i++) {
+		const struct bio_vec *bv = &tx->pieces[i];
+
+		if (off < bv->bv_len) {
+			*avail = bv->bv_len - off;
+			return page_address(bv->bv_page) + bv->bv_offset + off;
+		}
+		off -= bv->bv_len;
+	}
+	*avail = 0;
+	return NULL;
+}
+
+/* Copy up to @len bytes of @from to the record at @off; returns the count. */
+static size_t krtls_pieces_fill(struct krtls_tx *tx, u32 off,
+				struct iov_iter *from, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n, got;
+		u32 avail;
+		u8 *p;
+
+		p = krtls_pieces_at(tx, off + done, &avail);
+		if (!p)
+			break;
+		n = min_t(size_t, avail, len - done);
+		got = copy_from_iter(p, n, from);
+		done += got;
+		if (got < n)
+			break;
+	}
+	return done;
+}
+
+/* The AEAD's view of the record after its first @head bytes. */
+static void krtls_pieces_sg(struct krtls_tx *tx, u32 head)
+{
+	struct scatterlist *sg = tx->out_sg;
+	int i;
+
+	/* Entry 0 is the additional data's. */
+	sg_init_table(sg, tx->nr_pieces + 1);
+	for (i = 0; i < tx->nr_pieces; i++) {
+		const struct bio_vec *bv = &tx->pieces[i];
+		u32 skip = i ? 0 : head;
+
+		sg_set_page(&sg[i + 1], bv->bv_page, bv->bv_len - skip,
+			    bv->bv_offset + skip);
+	}
+}
+
+/* Hand @len bytes of the sealed record, from @off on, to TCP. */
+static int krtls_send_pieces(struct sock *sk, struct krtls_tx *tx, u32 off,
+			     u32 len, int flags)
+{
+#ifdef KRTLS_HAVE_PROTO_SENDPAGE
+	int done = 0, i;
+
+	for (i = 0; i < tx->nr_pieces && len; i++) {
+		const struct bio_vec *bv = &tx->pieces[i];
+		int pflags = flags;
+		u32 n;
+		int ret;
+
+		if (off >= bv->bv_len) {
+			off -= bv->bv_len;
+			continue;
+		}
+		n = min(len, bv->bv_len - off);
+		if (n < len)
+			pflags |= MSG_SENDPAGE_NOTLAST | MSG_MORE;
+		ret = do_tcp_sendpages(sk, bv->bv_page, bv->bv_offset + off, n,
+				       pflags);
+		if (ret <= 0)
+			return done ? done : ret;
+		done += ret;
+		if (ret < n)
+			break;
+		len -= n;
+		off = 0;
+	}
+	return done;
+#else
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, tx->pieces, tx->nr_pieces,
+		      off + len);
+	iov_iter_advance(&msg.msg_iter, off);
+	return tcp_sendmsg_locked(sk, &msg, len);
+#endif
+}
+
 /* Push what is left of the sealed record. 0 when all of it went out. */
 static int krtls_push(struct sock *sk, struct krtls_tx *tx, int flags)
 {
+	if (!tx->sealed_len)
+		return 0;
 	while (tx->sent < tx->sealed_len) {
-		struct msghdr msg = { .msg_flags = flags };
-		struct kvec iov;
 		int ret;
 
-		iov.iov_base = tx->rec->buf + tx->sent;
-		iov.iov_len = tx->sealed_len - tx->sent;
-		iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, &iov, 1, iov.iov_len);
-		ret = tcp_sendmsg_locked(sk, &msg, iov.iov_len);
+		ret = krtls_send_pieces(sk, tx, tx->sent,
+					tx->sealed_len - tx->sent, flags);
 		if (ret < 0)
 			return ret;
 		if (!ret)
 			return -EAGAIN;
 		tx->sent += ret;
 	}
+	krtls_pieces_put(tx);
 	tx->sent = 0;
 	WRITE_ONCE(tx->sealed_len, 0);
 	return 0;
@@ -49,18 +249,28 @@ static int krtls_push(struct sock *sk, struct krtls_tx *tx, int flags)
 /* Seal the open record and push it. */
 static int krtls_seal_push(struct sock *sk, struct krtls_ctx *ctx, int flags)
 {
+	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_tx *tx = ctx->tx;
+	u32 avail;
+	u8 *hdr;
 	int len;
 
-	len = krtls_seal(ctx, tx->rec->buf, tx->pt_len, tx->open_type);
+	krtls_pieces_trim(tx, tx->pt_len + lay->overhead);
+	if (lay->tail)
+		*krtls_pieces_at(tx, lay->prepend + tx->pt_len, &avail) =
+			tx->open_type;
+	krtls_pieces_sg(tx, lay->prepend);
+	hdr = krtls_pieces_at(tx, 0, &avail);
+	len = krtls_seal(ctx, hdr, tx->pt_len, tx->open_type, tx->out_sg);
+	tx->open = false;
+	tx->pt_len = 0;
 	if (len < 0) {
+		krtls_pieces_put(tx);
 		/* The peer can no longer follow the sequence. */
 		WRITE_ONCE(sk->sk_err, EBADMSG);
 		sk_error_report(sk);
 		return len;
 	}
-	tx->open = false;
-	tx->pt_len = 0;
 	tx->sent = 0;
 	WRITE_ONCE(tx->sealed_len, len);
 	return krtls_push(sk, tx, flags);
@@ -101,7 +311,6 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 
 	while (iov_iter_count(from)) {
 		size_t want, got;
-		u8 *dst;
 
 		if (sk->sk_err) {
 			ret = -sk->sk_err;
@@ -111,19 +320,26 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 		if (ret)
 			break;
 		if (!tx->open) {
+			ret = krtls_pieces_get(sk, tx, KRTLS_MAX_PLAINTEXT +
+					       ctx->layout.overhead,
+					       ctx->layout.prepend);
+			if (ret)
+				break;
 			tx->open = true;
 			tx->open_type = type;
 			tx->pt_len = 0;
 		}
 		want = min_t(size_t, KRTLS_MAX_PLAINTEXT - tx->pt_len,
 			     iov_iter_count(from));
-		dst = tx->rec->buf + ctx->layout.prepend + tx->pt_len;
-		got = copy_from_iter(dst, want, from);
+		got = krtls_pieces_fill(tx, ctx->layout.prepend + tx->pt_len,
+					from, want);
 		tx->pt_len += got;
 		copied += got;
 		if (got < want) {
-			if (!tx->pt_len)
+			if (!tx->pt_len) {
 				tx->open = false;
+				krtls_pieces_trim(tx, 0);
+			}
 			ret = -EFAULT;
 			break;
 		}
@@ -292,9 +508,6 @@ int krtls_tx_init(struct sock *sk, struct krtls_ctx *ctx)
 {
 	struct krtls_tx *tx = ctx->tx;
 
-	tx->rec = krtls_rec_alloc(GFP_KERNEL);
-	if (!tx->rec)
-		return -ENOMEM;
 	tx->sk = sk;
 	INIT_WORK(&tx->work, krtls_tx_work);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -339,7 +552,9 @@ void krtls_tx_release(struct sock *sk, struct krtls_ctx *ctx)
 	if (!tx)
 		return;
 	krtls_stat_add(sk, KRTLS_MIB_CURR_TX_SW, -1);
-	krtls_rec_free(tx->rec);
+	krtls_pieces_put(tx);
+	if (tx->pg)
+		put_page(tx->pg);
 	krtls_key_free(&tx->key);
 	kfree(tx);
 	ctx->tx = NULL;

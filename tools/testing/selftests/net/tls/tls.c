@@ -657,6 +657,53 @@ TEST_F(tls, recv_exact_size)
 	munmap(area, len);
 }
 
+/*
+ * A receiver whose receive buffer cannot hold one whole record (set
+ * before the connection, so that TCP's window is small too): a record
+ * that a large read could take whole must still be read off TCP as it
+ * comes, or it would never complete. Full-sized records arrive intact,
+ * for both versions (TLS 1.2 data records qualify for the direct open).
+ */
+TEST(small_rcvbuf_full_records)
+{
+	static const uint16_t versions[] = { TLS_1_2_VERSION, TLS_1_3_VERSION };
+	size_t len = 4 * KR_REC_MAX;
+	unsigned char *out = malloc(len), *in = malloc(len);
+	unsigned int i;
+
+	ASSERT_TRUE(out && in);
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		struct kr_key key;
+		int fd, cfd, status;
+		pid_t pid;
+
+		ASSERT_TRUE(kr_key_fill(&key, versions[i],
+					TLS_CIPHER_AES_GCM_128, 1));
+		ASSERT_EQ(kr_tcp_pair_rcvbuf(&fd, &cfd, 2048), 0);
+		kr_hang_guard(fd);
+		kr_hang_guard(cfd);
+		ASSERT_EQ(kr_ulp(fd), 0);
+		ASSERT_EQ(kr_ulp(cfd), 0);
+		ASSERT_EQ(setsockopt(fd, SOL_TLS, TLS_TX, &key, key.len), 0);
+		ASSERT_EQ(setsockopt(cfd, SOL_TLS, TLS_RX, &key, key.len), 0);
+
+		fill_pattern(out, len, 40 + i);
+		memset(in, 0, len);
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (!pid)
+			_exit(send(fd, out, len, 0) == (ssize_t)len ? 0 : 1);
+		EXPECT_EQ(recv_all(cfd, in, len), len);
+		EXPECT_EQ(memcmp(in, out, len), 0);
+		ASSERT_EQ(waitpid(pid, &status, 0), pid);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+		close(fd);
+		close(cfd);
+	}
+	free(out);
+	free(in);
+}
+
 /* poll and epoll report POLLIN exactly when a record can be read. */
 TEST_F(tls, poll_epoll)
 {

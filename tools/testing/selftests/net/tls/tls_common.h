@@ -158,7 +158,11 @@ static inline void kr_pattern(unsigned char *buf, size_t len, uint64_t off)
 }
 
 /* A connected loopback TCP pair; *a is the connecting end. */
-static inline int kr_tcp_pair(int *a, int *b)
+/*
+ * A connected loopback pair; @rcvbuf, if not 0, is the accepted end's
+ * SO_RCVBUF, set before the connection so that TCP's window follows it.
+ */
+static inline int kr_tcp_pair_rcvbuf(int *a, int *b, int rcvbuf)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sa);
@@ -168,6 +172,9 @@ static inline int kr_tcp_pair(int *a, int *b)
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	if (l < 0)
 		return -1;
+	if (rcvbuf && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf)))
+		goto err;
 	if (bind(l, (void *)&sa, sizeof(sa)) || listen(l, 1) ||
 	    getsockname(l, (void *)&sa, &len))
 		goto err;
@@ -184,6 +191,11 @@ static inline int kr_tcp_pair(int *a, int *b)
 err:
 	close(l);
 	return -1;
+}
+
+static inline int kr_tcp_pair(int *a, int *b)
+{
+	return kr_tcp_pair_rcvbuf(a, b, 0);
 }
 
 /*

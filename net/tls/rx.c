@@ -244,13 +244,23 @@ static int krtls_rx_fill(struct sock *sk, struct krtls_ctx *ctx, size_t room)
 	}
 	if (room && rec->have <= prepend &&
 	    krtls_rx_direct_ok(sk, ctx, rec, room)) {
+		u32 body = rec->need - prepend, queued;
+
 		err = krtls_rx_pull(sk, rec, prepend);
 		if (err)
 			return err;
-		if (rec->have < prepend ||
-		    tcp_inq(sk) < rec->need - prepend)
+		if (rec->have < prepend)
 			return KRTLS_FILL_MORE;
-		return KRTLS_FILL_IN_TCP;
+		queued = tcp_inq(sk);
+		if (queued >= body)
+			return KRTLS_FILL_IN_TCP;
+		/*
+		 * Wait for the rest in TCP only if the window TCP advertised
+		 * lets the peer send all of it: a closed window would stay
+		 * closed, with nobody reading. Else copy what is there.
+		 */
+		if (body - queued <= tcp_receive_window(tcp_sk(sk)))
+			return KRTLS_FILL_MORE;
 	}
 	err = krtls_rx_pull(sk, rec, rec->need);
 	if (err)

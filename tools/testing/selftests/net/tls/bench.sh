@@ -32,7 +32,7 @@
 . "$(dirname "$0")/tls_lib.sh"
 
 BIN=${KR_BIN:-$KR_TOP/build/selftests/net/tls}/tls_bench
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 MIB=${MIB:-32}
 KU_MIB=${KU_MIB:-1}
 CASES=${CASES:-"tx13 rx13 tx12 rx12 both13"}

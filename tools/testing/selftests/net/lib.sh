@@ -133,6 +133,18 @@ cleanup_all() {
 }
 trap cleanup_all EXIT
 
+# wait_for FILE TEXT: wait up to 15 s for TEXT in FILE (a server's
+# "listening" line); 1 if it did not come.
+wait_for() {
+	local _
+
+	for _ in $(seq 300); do
+		[[ $(< "$1") == *"$2"* ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # counter MODULE NAME [NS]: value of a counter in /proc/net/<module>_stat.
 counter() {
 	local file=/proc/net/$1_stat

@@ -72,10 +72,7 @@ xfer() {
 	"$BENCH" -N "$B" -l 10.0.2.2 -p "$port" -s "$mib" $args \
 		> "$TMP/receiver" 2>&1 &
 	spid=$!
-	for _ in $(seq 300); do
-		[[ $(< "$TMP/receiver") == *listening* ]] && break
-		sleep 0.05
-	done
+	wait_for "$TMP/receiver" listening
 	# shellcheck disable=SC2086
 	if ! "$BENCH" -N "$A" -c 10.0.2.2 -p "$port" -s "$mib" $args \
 		> "$TMP/sender" 2>&1; then

@@ -30,10 +30,7 @@ xfer() {
 	timeout 60 "$BENCH" -N "$B" -l 10.0.3.2 -p "$PORT" -s "$MIB" -m rx -v "$1" \
 		> "$TMP/receiver" 2>&1 &
 	spid=$!
-	for _ in $(seq 300); do
-		[[ $(< "$TMP/receiver") == *listening* ]] && break
-		sleep 0.05
-	done
+	wait_for "$TMP/receiver" listening
 	timeout 60 "$BENCH" -N "$A" -c 10.0.3.2 -p "$PORT" -s "$MIB" -m rx -v "$1" \
 		> "$TMP/sender" 2>&1 || rc=1
 	wait "$spid" || rc=1

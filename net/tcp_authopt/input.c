@@ -19,6 +19,8 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <net/addrconf.h>
+#include <net/icmp.h>
 #include <net/inet_hashtables.h>
 #include <net/inet6_hashtables.h>
 #include <net/ip.h>
@@ -242,6 +244,13 @@ static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
 		return NF_DROP;
 	}
 
+	/*
+	 * A TCP-MD5 segment without TCP-AO goes to TCP's own MD5 check, as
+	 * upstream does: verified with an MD5 key for the peer, otherwise
+	 * dropped and counted as TCPMD5Unexpected.
+	 */
+	if (!rx->has_opt && tcp_authopt_has_md5((const u8 *)rx->th, rx->th->doff * 4))
+		return NF_ACCEPT;
 	if (!rx->has_opt &&
 	    !tcp_authopt_peer_has_keys(info, (struct sockaddr *)&rx->peer,
 				       rx->l3index)) {
@@ -379,6 +388,27 @@ static unsigned int tcp_authopt_icmp(struct net *net, struct sk_buff *skb,
 	return ret;
 }
 
+/*
+ * An ICMP error that TCP-AO ignores was still received: count it where
+ * icmp_rcv() or icmpv6_rcv() would have, before TCP saw it.
+ */
+static void tcp_authopt_icmp_count(struct net *net, struct sk_buff *skb, u8 type)
+{
+	if (ip_hdr(skb)->version == 4) {
+		__ICMP_INC_STATS(net, ICMP_MIB_INMSGS);
+		ICMPMSGIN_INC_STATS(net, type);
+		return;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct inet6_dev *idev = __in6_dev_get(skb->dev);
+
+		__ICMP6_INC_STATS(net, idev, ICMP6_MIB_INMSGS);
+		ICMP6MSGIN_INC_STATS(net, idev, type);
+	}
+#endif
+}
+
 static unsigned int tcp_authopt_input_icmp(struct net *net, struct sk_buff *skb,
 					   unsigned int off)
 {
@@ -397,6 +427,8 @@ static unsigned int tcp_authopt_input_icmp(struct net *net, struct sk_buff *skb,
 	else if (ip_hdr(skb)->version == 6 && type == ICMPV6_DEST_UNREACH &&
 		 (code == ICMPV6_ADM_PROHIBITED || code == ICMPV6_PORT_UNREACH))
 		ret = tcp_authopt_icmp(net, skb, off + 8);
+	if (ret == NF_DROP)
+		tcp_authopt_icmp_count(net, skb, type);
 	rcu_read_unlock();
 	return ret;
 }

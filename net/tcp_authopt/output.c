@@ -105,9 +105,14 @@ struct tcp_authopt_info *tcp_authopt_sk_info(struct sock *sk)
 	if (!tcp_authopt_info_any())
 		return NULL;
 	info = tcp_authopt_info_lookup(sk);
-	if (info || sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_SYN_SENT ||
-	    sk->sk_state == TCP_CLOSE)
+	if (info || sk->sk_state == TCP_LISTEN || sk->sk_state == TCP_SYN_SENT)
 		return info;
+	/*
+	 * A child closed before it sent anything (its listener went away
+	 * with it in the accept queue) still signs the RST it sends.
+	 */
+	if (sk->sk_state == TCP_CLOSE && !inet_sk(sk)->inet_dport)
+		return NULL;
 	return tcp_authopt_hs_claim(sk);
 }
 

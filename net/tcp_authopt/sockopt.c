@@ -114,10 +114,14 @@ static int tcp_authopt_check_peer(const struct sock *sk,
 	       0 : -EINVAL;
 }
 
-/* Whether a TCP-MD5 key of the socket covers this peer (any VRF). */
+/*
+ * Whether a TCP-MD5 key of the socket covers this peer: for an AO key bound
+ * to a VRF (@l3index >= 0), MD5 keys for that VRF or for none; otherwise
+ * MD5 keys for any VRF (upstream's rule).
+ */
 static bool tcp_authopt_md5_covers(struct sock *sk,
 				   const struct sockaddr_storage *addr,
-				   u8 prefix)
+				   int l3index)
 {
 	struct tcp_md5sig_info *md5 = rcu_dereference_protected(tcp_sk(sk)->md5sig_info,
 								lockdep_sock_is_held(sk));
@@ -128,6 +132,9 @@ static bool tcp_authopt_md5_covers(struct sock *sk,
 	hlist_for_each_entry_rcu(m, &md5->head, node, lockdep_sock_is_held(sk)) {
 		struct tcp_authopt_key probe = { .prefix = m->prefixlen };
 
+		if (l3index >= 0 && (m->flags & TCP_MD5SIG_FLAG_IFINDEX) &&
+		    m->l3index != l3index)
+			continue;
 		if (m->family == AF_INET) {
 			probe.addr.ss_family = AF_INET;
 			((struct sockaddr_in *)&probe.addr)->sin_addr.s_addr = m->addr.a4.s_addr;
@@ -291,7 +298,8 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 	err = tcp_authopt_add_l3index(sk, cmd, &l3index);
 	if (err)
 		return err;
-	if (tcp_authopt_md5_covers(sk, &addr, cmd->prefix))
+	if (tcp_authopt_md5_covers(sk, &addr, (cmd->keyflags & TCP_AO_KEYF_IFINDEX) ?
+						  l3index : -1))
 		return -EKEYREJECTED;
 
 	key = tcp_authopt_key_alloc(sk, GFP_KERNEL);
@@ -990,8 +998,11 @@ int tcp_authopt_connect_check(struct sock *sk, struct sockaddr *uaddr,
  * @optlen: its length
  *
  * A peer is never protected by both: adding an MD5 key is refused when
- * TCP-AO is required on the socket or an AO key covers the address.
- * Deleting MD5 keys (keylen 0) and malformed requests are left to TCP.
+ * TCP-AO is required on the socket or an AO key covers the MD5 key's
+ * address. As upstream, an MD5 key bound to a VRF (TCP_MD5SIG_FLAG_IFINDEX)
+ * is checked against AO keys for any VRF or for that one, an unbound MD5 key
+ * against all AO keys. Deleting MD5 keys (keylen 0) and
+ * malformed requests are left to TCP.
  *
  * Return: true to refuse with EKEYREJECTED.
  */
@@ -1002,7 +1013,7 @@ bool tcp_authopt_md5_conflict(struct sock *sk, sockptr_t optval,
 	struct sockaddr_storage addr;
 	struct tcp_md5sig cmd;
 	bool conflict = false;
-	u8 prefix;
+	int l3index = -1;
 
 	if (!tcp_authopt_info_any() || optlen < sizeof(cmd) ||
 	    copy_from_sockptr(&cmd, optval, sizeof(cmd)))
@@ -1020,9 +1031,8 @@ bool tcp_authopt_md5_conflict(struct sock *sk, sockptr_t optval,
 		addr.ss_family = AF_INET;
 		((struct sockaddr_in *)&addr)->sin_addr.s_addr = a;
 	}
-	prefix = addr.ss_family == AF_INET ? 32 : 128;
-	if ((cmd.tcpm_flags & TCP_MD5SIG_FLAG_PREFIX) && cmd.tcpm_prefixlen <= prefix)
-		prefix = cmd.tcpm_prefixlen;
+	if (cmd.tcpm_flags & TCP_MD5SIG_FLAG_IFINDEX)
+		l3index = cmd.tcpm_ifindex;
 
 	rcu_read_lock();
 	info = tcp_authopt_info_lookup(sk);
@@ -1030,14 +1040,10 @@ bool tcp_authopt_md5_conflict(struct sock *sk, sockptr_t optval,
 		struct tcp_authopt_key *key;
 
 		conflict = READ_ONCE(info->ao_required);
-		hlist_for_each_entry_rcu(key, &info->keys, node) {
-			struct tcp_authopt_key probe = { .addr = addr, .prefix = prefix };
-
+		hlist_for_each_entry_rcu(key, &info->keys, node)
 			if (tcp_authopt_key_match_addr(key, (struct sockaddr *)&addr,
-						       key->l3index) ||
-			    tcp_authopt_key_match_addr(&probe, (struct sockaddr *)&key->addr, 0))
+						       l3index < 0 ? key->l3index : l3index))
 				conflict = true;
-		}
 	}
 	rcu_read_unlock();
 	return conflict;

@@ -155,11 +155,17 @@ counter() {
 	fi
 }
 
+# snmp NS FILE SECTION NAME: a counter of /proc/net/FILE (netstat or snmp)
+# in namespace NS, from the SECTION's pair of lines (TcpExt, Icmp, ...).
+snmp() {
+	ip netns exec "$1" awk -v s="$3:" -v n="$4" '$1 == s {
+		if (!h) { for (i = 2; i <= NF; i++) col[$i] = i; h = 1 }
+		else print $col[n] }' "/proc/net/$2"
+}
+
 # tcpext NS NAME: a TcpExt counter of /proc/net/netstat in namespace NS.
 tcpext() {
-	ip netns exec "$1" awk -v n="$2" '$1 == "TcpExt:" {
-		if (!h) { for (i = 2; i <= NF; i++) col[$i] = i; h = 1 }
-		else print $col[n] }' /proc/net/netstat
+	snmp "$1" netstat TcpExt "$2"
 }
 
 module_loaded() {

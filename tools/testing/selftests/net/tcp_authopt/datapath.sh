@@ -350,12 +350,14 @@ case_forged() {
 }
 
 # ICMP port unreachable for a TCP-AO connection is ignored and counted
-# (RFC 5925 section 7.8); the transfer completes.
+# (RFC 5925 section 7.8), in TCPAODroppedIcmps and, as received ICMP, in
+# Icmp InDestUnreachs; the transfer completes.
 case_icmp_ignored() {
-	local before after spid cpid rc=0 n=$((1 << 20)) ends
+	local before after spid cpid rc=0 n=$((1 << 20)) ends unreach
 
 	PORT=$((PORT + 1))
 	before=$(counter tcp_authopt TCPAODroppedIcmps "$B")
+	unreach=$(snmp "$B" snmp Icmp InDestUnreachs)
 	# Both ends hold the connection open after the transfer until the
 	# ICMP errors have been sent, so every one meets a live socket.
 	ip netns exec "$B" "$XFER" -p "$PORT" -l 10.0.1.2 -k "$K4A" -n 0 -N "$n" \
@@ -387,7 +389,10 @@ case_icmp_ignored() {
 	log "TCPAODroppedIcmps grew by $((after - before)) for 3 ICMP errors sent"
 	expect_eq "ICMP errors dropped" 3 $((after - before)) || return
 	grep -q "dropped_icmp=3 " "$TMP/icmp.server" ||
-		fail "the socket's dropped_icmp is not 3"
+		fail "the socket's dropped_icmp is not 3" || return
+	# Ignored by TCP, still received: counted as upstream's icmp_rcv() does.
+	expect_eq "Icmp InDestUnreachs growth" 3 \
+		$(($(snmp "$B" snmp Icmp InDestUnreachs) - unreach))
 }
 
 # mtu_xfer NAME "SERVER ARGS" "CLIENT ARGS": a transfer at MTU 1500,

@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -371,6 +373,57 @@ TEST_F(ao, md5_conflicts)
 	EXPECT_EQ(-EKEYREJECTED, add(self->fd, &k));
 	i.ao_required = 1;
 	EXPECT_EQ(-EKEYREJECTED, set_info(self->fd, &i));
+}
+
+/* glibc names the kernel's tcpm_ifindex __tcpm_pad. */
+#ifndef TCP_MD5SIG_FLAG_IFINDEX
+#define TCP_MD5SIG_FLAG_IFINDEX 0x2
+#endif
+
+/*
+ * Upstream's VRF rules between the two: an MD5 key bound to a VRF does not
+ * meet an AO key bound to no VRF (l3index 0), either way round; an MD5 key
+ * bound to no VRF meets every AO key for its address.
+ */
+TEST_F(ao, md5_vrf_rules)
+{
+	struct tcp_md5sig md5 = {};
+	struct tcp_ao_add k = self->key;
+	int vrf, fd2;
+
+	if (system("ip link add krsockvrf type vrf table 4242 2>/dev/null"))
+		SKIP(return, "no VRF support");
+	vrf = if_nametoindex("krsockvrf");
+	ASSERT_GT(vrf, 0);
+	k.keyflags = TCP_AO_KEYF_IFINDEX;
+	k.ifindex = 0;
+	memcpy(&md5.tcpm_addr, &self->key.addr, sizeof(md5.tcpm_addr));
+	md5.tcpm_keylen = 6;
+	memcpy(md5.tcpm_key, "secret", 6);
+
+	/* AO key (l3index 0) first, then MD5 keys. */
+	EXPECT_EQ(0, add(self->fd, &k));
+	md5.tcpm_flags = TCP_MD5SIG_FLAG_IFINDEX;
+	md5.__tcpm_pad = vrf;
+	EXPECT_EQ(0, setsockopt(self->fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &md5, sizeof(md5)));
+	md5.tcpm_flags = 0;
+	md5.__tcpm_pad = 0;
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &md5, sizeof(md5)));
+	EXPECT_EQ(EKEYREJECTED, errno);
+
+	/* MD5 key in the VRF first, then the AO key (l3index 0). */
+	fd2 = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_GE(fd2, 0);
+	md5.tcpm_flags = TCP_MD5SIG_FLAG_IFINDEX;
+	md5.__tcpm_pad = vrf;
+	EXPECT_EQ(0, setsockopt(fd2, IPPROTO_TCP, TCP_MD5SIG_EXT, &md5, sizeof(md5)));
+	EXPECT_EQ(0, add(fd2, &k));
+	/* An AO key for any VRF meets it. */
+	k.keyflags = 0;
+	k.sndid = k.rcvid = 7;
+	EXPECT_EQ(-EKEYREJECTED, add(fd2, &k));
+	close(fd2);
+	system("ip link del krsockvrf");
 }
 
 TEST_HARNESS_MAIN

@@ -49,15 +49,14 @@ static bool tcp_authopt_chain_md5(struct sock *sk)
 
 /* A chain key's peer prefix as a socket key's address. */
 static void tcp_authopt_chain_addr(const struct tcp_authopt_nskey *nk,
-				   struct sockaddr_storage *ss)
+				   union tcp_authopt_addr *a)
 {
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = nk->id.family;
+	memset(a, 0, sizeof(*a));
+	a->sa.sa_family = nk->id.family;
 	if (nk->id.family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_addr.s_addr = nk->id.addr[0];
+		a->sin.sin_addr.s_addr = nk->id.addr[0];
 	else
-		memcpy(&((struct sockaddr_in6 *)ss)->sin6_addr, nk->id.addr,
-		       sizeof(struct in6_addr));
+		memcpy(&a->sin6.sin6_addr, nk->id.addr, sizeof(struct in6_addr));
 }
 
 static void tcp_authopt_chain_lifetimes(struct tcp_authopt_key *key,
@@ -82,7 +81,7 @@ static u8 tcp_authopt_chain_keyflags(const struct tcp_authopt_nskey *nk)
 static bool tcp_authopt_chain_same(const struct tcp_authopt_key *key,
 				   const struct tcp_authopt_nskey *nk)
 {
-	struct sockaddr_storage ss;
+	union tcp_authopt_addr ss;
 
 	tcp_authopt_chain_addr(nk, &ss);
 	return key->ns && key->alg == nk->alg && key->prefix == nk->id.prefix &&
@@ -95,7 +94,7 @@ static bool tcp_authopt_chain_same(const struct tcp_authopt_key *key,
 
 static struct tcp_authopt_key *tcp_authopt_chain_copy(const struct tcp_authopt_nskey *nk)
 {
-	struct tcp_authopt_key *key = kzalloc(sizeof(*key), GFP_ATOMIC);
+	struct tcp_authopt_key *key = kzalloc(tcp_authopt_key_size(nk->alg), GFP_ATOMIC);
 
 	if (!key)
 		return NULL;
@@ -157,7 +156,7 @@ static int tcp_authopt_chain_sync_fn(struct tcp_authopt_nskey *nk, void *arg)
 	}
 	tcp_authopt_key_link(c->info, key, GFP_ATOMIC);
 	if (c->sk)
-		atomic_add(sizeof(*key), &c->sk->sk_omem_alloc);
+		atomic_add(tcp_authopt_key_size(key->alg), &c->sk->sk_omem_alloc);
 	return 0;
 }
 
@@ -291,7 +290,7 @@ static void tcp_authopt_chain_resync(struct sock *sk, struct tcp_authopt_info *i
 		if (key == rcu_access_pointer(info->rnext_key))
 			RCU_INIT_POINTER(info->rnext_key, NULL);
 		tcp_authopt_key_unlink_peer(info, key);
-		atomic_sub(sizeof(*key), &sk->sk_omem_alloc);
+		atomic_sub(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
 		tcp_authopt_key_free(key);
 	}
 	info->ns_gen = gen;
@@ -386,7 +385,7 @@ struct tcp_authopt_info *tcp_authopt_chain_attach(struct sock *sk,
 	if (!info) {
 		chain->sk = sk;
 		hlist_for_each_entry(key, &chain->keys, node)
-			atomic_add(sizeof(*key), &sk->sk_omem_alloc);
+			atomic_add(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
 		return tcp_authopt_info_insert(chain);
 	}
 	/* The socket's keys were all for other peers and are gone. */
@@ -394,7 +393,7 @@ struct tcp_authopt_info *tcp_authopt_chain_attach(struct sock *sk,
 	hlist_for_each_entry_safe(key, n, &chain->keys, node) {
 		tcp_authopt_key_unlink_peer(chain, key);
 		tcp_authopt_key_link(info, key, GFP_ATOMIC);
-		atomic_add(sizeof(*key), &sk->sk_omem_alloc);
+		atomic_add(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
 	}
 	info->ns_gen = chain->ns_gen;
 	tcp_authopt_chain_select(info, ktime_get_real_seconds());

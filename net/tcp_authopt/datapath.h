@@ -22,7 +22,7 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 /* Shared by both directions: where a segment comes from and goes to. */
 void tcp_authopt_skb_addr(const struct sk_buff *skb, bool src,
 			  struct sockaddr_storage *ss);
-void tcp_authopt_sk_isns(struct sock *sk, u32 *snd_isn, u32 *rcv_isn);
+void tcp_authopt_sk_isns(struct sock *sk, u32 *snd_isn, u32 *rcv_isn, bool owned);
 struct tcp_authopt_info *tcp_authopt_sk_info(struct sock *sk);
 int tcp_authopt_sk_l3index(const struct sock *sk);
 void tcp_authopt_make_room(struct sock *sk, struct tcp_authopt_info *info);

@@ -13,7 +13,11 @@
  * The other end of a connection parks here too: a socket that goes to
  * TIME_WAIT leaves its keys, ISNs and SNEs, so that the ACKs and RSTs the
  * kernel sends for it from its control socket are signed and segments
- * arriving for it are verified until TIME_WAIT ends.
+ * arriving for it are verified until TIME_WAIT ends. So does, for a moment,
+ * a socket destroyed without TIME_WAIT: data reaching an orphaned socket
+ * that no longer reads (FIN_WAIT2, or closed with the peer still sending)
+ * resets it, and TCP sends the RST from its control socket only after the
+ * socket is gone.
  *
  * Entries (handshakes in flight, TIME_WAIT connections) are found by
  * hashing the connection, are kept in arrival order and expire after their
@@ -43,6 +47,8 @@ enum {
 	TCP_AUTHOPT_HS_LIFETIME = 600 * HZ,
 	/* TIME_WAIT lasts TCP_TIMEWAIT_LEN; keep keys a little longer */
 	TCP_AUTHOPT_TW_LIFETIME = TCP_TIMEWAIT_LEN + 10 * HZ,
+	/* A socket destroyed outside TIME_WAIT: for the RST TCP sends next */
+	TCP_AUTHOPT_CLOSED_LIFETIME = 2 * HZ,
 	/* Most entries parked at once; the oldest goes first */
 	TCP_AUTHOPT_HS_MAX = 4096,
 	/* Hash buckets: log2 */
@@ -321,7 +327,7 @@ bool tcp_authopt_hs_synack_keyids(const struct net *net,
 
 static struct tcp_authopt_key *tcp_authopt_hs_copy_key(const struct tcp_authopt_key *src)
 {
-	struct tcp_authopt_key *key = kmemdup(src, sizeof(*src), GFP_ATOMIC);
+	struct tcp_authopt_key *key = kmemdup(src, tcp_authopt_key_size(src->alg), GFP_ATOMIC);
 
 	if (!key)
 		return NULL;
@@ -452,7 +458,7 @@ struct tcp_authopt_info *tcp_authopt_hs_claim(struct sock *sk)
 	swap(info, hs->info);
 	info->sk = sk;
 	hlist_for_each_entry(key, &info->keys, node)
-		atomic_add(sizeof(*key), &sk->sk_omem_alloc);
+		atomic_add(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
 	tcp_authopt_info_set_isns(info, info->snd_isn, info->rcv_isn, true);
 	info = tcp_authopt_info_insert(info);
 	tcp_authopt_hs_free(hs);
@@ -466,7 +472,10 @@ out:
  * @sk: a socket being destroyed
  * @info: its TCP-AO state, already unlinked from it
  *
- * Return: true if the connection is in TIME_WAIT and @info was parked.
+ * A connection going on in TIME_WAIT keeps them until TIME_WAIT ends; any
+ * other for TCP_AUTHOPT_CLOSED_LIFETIME, for the RST that may follow.
+ *
+ * Return: true if @info was parked.
  */
 bool tcp_authopt_hs_park_timewait(struct sock *sk, struct tcp_authopt_info *info)
 {
@@ -489,13 +498,13 @@ bool tcp_authopt_hs_park_timewait(struct sock *sk, struct tcp_authopt_info *info
 						ntohs(t.lport), 0, 0);
 #endif
 	rcu_read_unlock();
-	if (!tw)
-		return false;
-	if (tw->sk_state != TCP_TIME_WAIT) {
+	if (tw) {
+		if (tw->sk_state != TCP_TIME_WAIT) {
+			sock_gen_put(tw);
+			return false;
+		}
 		sock_gen_put(tw);
-		return false;
 	}
-	sock_gen_put(tw);
 
 	spin_lock_bh(&tcp_authopt_hs_lock);
 	hs = tcp_authopt_hs_get(sock_net(sk), &t);
@@ -505,7 +514,8 @@ bool tcp_authopt_hs_park_timewait(struct sock *sk, struct tcp_authopt_info *info
 		info->sk = NULL;
 		hs->info = info;
 		hs->timewait = true;
-		hs->expires = jiffies + TCP_AUTHOPT_TW_LIFETIME;
+		hs->expires = jiffies + (tw ? TCP_AUTHOPT_TW_LIFETIME :
+					      TCP_AUTHOPT_CLOSED_LIFETIME);
 	}
 	spin_unlock_bh(&tcp_authopt_hs_lock);
 	return hs;

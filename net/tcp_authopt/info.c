@@ -197,8 +197,8 @@ void tcp_authopt_info_destroy(struct sock *sk)
 				   tcp_authopt_info_params))
 		return;
 	hlist_for_each_entry(key, &info->keys, node)
-		atomic_sub(sizeof(*key), &sk->sk_omem_alloc);
-	/* A connection going on in TIME_WAIT keeps its keys there. */
+		atomic_sub(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
+	/* Keys stay for TIME_WAIT, or for the RST TCP may send next. */
 	if (tcp_authopt_isns_known(info) && tcp_authopt_hs_park_timewait(sk, info)) {
 		module_put(THIS_MODULE);
 		return;
@@ -272,10 +272,10 @@ bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
  * @b: the other
  * @prefix: length of the prefix in bits
  */
-bool tcp_authopt_addr_match(const struct sockaddr_storage *a,
+bool tcp_authopt_addr_match(const union tcp_authopt_addr *a,
 			    const struct sockaddr *b, u8 prefix)
 {
-	if (a->ss_family != b->sa_family)
+	if (a->sa.sa_family != b->sa_family)
 		return false;
 	if (b->sa_family == AF_INET)
 		return tcp_authopt_prefix_match(&((const struct sockaddr_in *)a)->sin_addr,
@@ -287,16 +287,16 @@ bool tcp_authopt_addr_match(const struct sockaddr_storage *a,
 }
 
 /* The host address a key is for, or NULL for a shorter prefix. */
-static const void *tcp_authopt_key_host(const struct sockaddr_storage *ss,
+static const void *tcp_authopt_key_host(const union tcp_authopt_addr *a,
 					u8 prefix, unsigned int *len)
 {
-	if (ss->ss_family == AF_INET && prefix == 32) {
+	if (a->sa.sa_family == AF_INET && prefix == 32) {
 		*len = sizeof(struct in_addr);
-		return &((const struct sockaddr_in *)ss)->sin_addr;
+		return &a->sin.sin_addr;
 	}
-	if (ss->ss_family == AF_INET6 && prefix == 128) {
+	if (a->sa.sa_family == AF_INET6 && prefix == 128) {
 		*len = sizeof(struct in6_addr);
-		return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		return &a->sin6.sin6_addr;
 	}
 	return NULL;
 }
@@ -382,7 +382,7 @@ int tcp_authopt_peer_lists(struct tcp_authopt_info *info,
 	heads[0] = &info->unhashed;
 	if (!index)
 		return 1;
-	host = tcp_authopt_key_host((const struct sockaddr_storage *)peer,
+	host = tcp_authopt_key_host((const union tcp_authopt_addr *)peer,
 				    peer->sa_family == AF_INET ? 32 : 128, &len);
 	if (!host)
 		return 1;
@@ -439,7 +439,7 @@ static int tcp_authopt_derive_one(struct tcp_authopt_info *info,
 	__be32 isn[2];
 	unsigned int len;
 
-	if (key->addr.ss_family == AF_INET) {
+	if (key->addr.sa.sa_family == AF_INET) {
 		__be32 a[2] = { inet->inet_saddr, inet->inet_daddr };
 
 		if (!send)
@@ -490,16 +490,17 @@ int tcp_authopt_key_derive(struct tcp_authopt_info *info,
 	unsigned int size = key->alg->prep_size;
 	int err;
 
-	err = tcp_authopt_derive_one(info, key, true, key->send_key) ?:
-	      tcp_authopt_derive_one(info, key, false, key->recv_key);
+	err = tcp_authopt_derive_one(info, key, true, tcp_authopt_tk(key, true)) ?:
+	      tcp_authopt_derive_one(info, key, false, tcp_authopt_tk(key, false));
 	if (err || !size)
 		return err;
 	if (!key->prep)
 		key->prep = kzalloc(2 * size, GFP_ATOMIC | __GFP_NOWARN);
 	if (!key->prep)
 		return 0;
-	return tcp_authopt_hmac_prepare(key->alg, key->send_key, key->prep) ?:
-	       tcp_authopt_hmac_prepare(key->alg, key->recv_key, key->prep + size);
+	return tcp_authopt_hmac_prepare(key->alg, tcp_authopt_tk(key, true), key->prep) ?:
+	       tcp_authopt_hmac_prepare(key->alg, tcp_authopt_tk(key, false),
+					key->prep + size);
 }
 
 /**

@@ -17,6 +17,13 @@
 #include "protocol.h"
 #include "sne.h"
 
+/* A key's peer address: AF_INET or AF_INET6, the port unused. */
+union tcp_authopt_addr {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
 /**
  * struct tcp_authopt_key - one master key tuple of a socket
  * @node: entry in &tcp_authopt_info.keys (RCU)
@@ -42,18 +49,22 @@
  * @accept_end: accept lifetime end, exclusive; 0 for a no-accept key
  * @pkt_good: segments verified with this key
  * @pkt_bad: segments that failed verification with this key
- * @send_key: traffic key for sending, valid once the socket's ISNs are
- * @recv_key: traffic key for receiving, likewise
  * @prep: NULL, or both traffic keys prepared for an HMAC, each
  *	@alg->prep_size bytes (tcp_authopt_hmac_prepare()): the key's own
  *	allocation, made when the traffic keys are first derived
+ * @traffic: the traffic keys for sending, then for receiving, each
+ *	@alg->digest_size bytes (tcp_authopt_tk()); valid once the socket's
+ *	ISNs are known
+ *
+ * A key takes tcp_authopt_key_size() bytes, charged to its socket's option
+ * memory like upstream's keys: about as many keys fit in optmem_max.
  */
 struct tcp_authopt_key {
 	struct hlist_node node;
 	struct hlist_node pnode;
 	struct rcu_head rcu;
 	struct tcp_authopt_alg *alg;
-	struct sockaddr_storage addr;
+	union tcp_authopt_addr addr;
 	int l3index;
 	u8 prefix;
 	u8 sndid;
@@ -70,10 +81,20 @@ struct tcp_authopt_key {
 	time64_t accept_end;
 	atomic64_t pkt_good;
 	atomic64_t pkt_bad;
-	u8 send_key[HASH_MAX_DIGESTSIZE];
-	u8 recv_key[HASH_MAX_DIGESTSIZE];
 	u8 *prep;
+	u8 traffic[];
 };
+
+static inline size_t tcp_authopt_key_size(const struct tcp_authopt_alg *alg)
+{
+	return sizeof(struct tcp_authopt_key) + 2 * alg->digest_size;
+}
+
+/* A key's traffic key for sending (@send) or receiving. */
+static inline u8 *tcp_authopt_tk(struct tcp_authopt_key *key, bool send)
+{
+	return key->traffic + (send ? 0 : key->alg->digest_size);
+}
 
 enum tcp_authopt_info_counter {
 	TCP_AUTHOPT_CNT_GOOD,
@@ -181,7 +202,7 @@ int tcp_authopt_peer_lists(struct tcp_authopt_info *info,
 			   struct hlist_head **heads);
 bool tcp_authopt_key_match_addr(const struct tcp_authopt_key *key,
 				const struct sockaddr *addr, int l3index);
-bool tcp_authopt_addr_match(const struct sockaddr_storage *a,
+bool tcp_authopt_addr_match(const union tcp_authopt_addr *a,
 			    const struct sockaddr *b, u8 prefix);
 struct tcp_authopt_key *tcp_authopt_key_find_peer(struct tcp_authopt_info *info,
 						  const struct sockaddr *peer,

@@ -184,13 +184,13 @@ static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
 		p.traffic_key = tkey;
 	} else {
 		if (!tcp_authopt_isns_known(info)) {
-			tcp_authopt_sk_isns(rx->sk, &snd_isn, &rcv_isn);
+			tcp_authopt_sk_isns(rx->sk, &snd_isn, &rcv_isn, false);
 			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn, false);
 		}
 		spin_lock_bh(&info->lock);
 		p.sne = tcp_authopt_sne_of(&info->rcv_sne, seq);
 		spin_unlock_bh(&info->lock);
-		p.traffic_key = key->recv_key;
+		p.traffic_key = tcp_authopt_tk(key, false);
 		p.prep = tcp_authopt_key_prep(key, false);
 	}
 	if (tcp_authopt_mac_skb(&p, rx->skb, mac))

@@ -46,14 +46,25 @@ void tcp_authopt_skb_addr(const struct sk_buff *skb, bool src,
 
 /*
  * ISNs of an established socket: tcp_sock keeps none, but the bytes
- * acknowledged and received count everything after the SYNs.
+ * acknowledged and received count everything after the SYNs. A socket in
+ * SYN_RECV after a simultaneous open (RFC 793 figure 8; also a socket
+ * connected to itself) has its own SYN unacknowledged, still at the head
+ * of its retransmit queue: that SYN's sequence number is the ISN. Only the
+ * socket's owner (@owned: output, socket lock held) may look at that queue;
+ * the input path learns the ISNs of such a socket from its SYN-ACK first.
  */
-void tcp_authopt_sk_isns(struct sock *sk, u32 *snd_isn, u32 *rcv_isn)
+void tcp_authopt_sk_isns(struct sock *sk, u32 *snd_isn, u32 *rcv_isn, bool owned)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
+	struct sk_buff *syn;
 
 	*snd_isn = READ_ONCE(tp->snd_una) - (u32)READ_ONCE(tp->bytes_acked) - 1;
 	*rcv_isn = READ_ONCE(tp->rcv_nxt) - (u32)READ_ONCE(tp->bytes_received) - 1;
+	if (!owned || sk->sk_state != TCP_SYN_RECV)
+		return;
+	syn = tcp_rtx_queue_head(sk);
+	if (syn && (TCP_SKB_CB(syn)->tcp_flags & TCPHDR_SYN))
+		*snd_isn = TCP_SKB_CB(syn)->seq;
 }
 
 int tcp_authopt_sk_l3index(const struct sock *sk)
@@ -276,7 +287,7 @@ static int tcp_authopt_sign_skb(struct sk_buff *skb,
 		.maclen = s->key->maclen,
 	};
 	unsigned int thlen = tcp_hdr(skb)->doff * 4, optlen;
-	int newlen, delta;
+	int newlen, delta, err;
 	u8 *mac;
 
 	optlen = thlen - sizeof(struct tcphdr);
@@ -297,8 +308,20 @@ static int tcp_authopt_sign_skb(struct sk_buff *skb,
 	tcp_hdr(skb)->doff = (sizeof(struct tcphdr) + newlen) / 4;
 	tcp_authopt_fix_headers(skb);
 
-	mac = (u8 *)tcp_hdr(skb) + sizeof(struct tcphdr) + newlen - s->key->maclen;
-	return tcp_authopt_mac_skb(&p, skb, mac);
+	/*
+	 * TCP-AO starts on a 32-bit boundary and ends the block, NOP-padded
+	 * when the MAC is not a multiple of 4 bytes (maclen 1..16 are valid).
+	 */
+	mac = (u8 *)tcp_hdr(skb) + sizeof(struct tcphdr) + newlen -
+	      ALIGN(TCP_AUTHOPT_OPT_HDR_LEN + s->key->maclen, 4) + TCP_AUTHOPT_OPT_HDR_LEN;
+	err = tcp_authopt_mac_skb(&p, skb, mac);
+	/*
+	 * A checksum computed here (the control socket's ACKs and RSTs come
+	 * CHECKSUM_NONE) must cover the MAC: compute it again.
+	 */
+	if (!err && skb->ip_summed != CHECKSUM_PARTIAL)
+		tcp_authopt_fix_headers(skb);
+	return err;
 }
 
 /* KDF on the fly, for handshake segments sent before the ISNs are known. */
@@ -473,13 +496,23 @@ static int tcp_authopt_output_cookie(struct sk_buff *skb, struct net *net)
 	return tcp_authopt_output_listener(skb, sk, known, keyid, rnext);
 }
 
-static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
+/* An ACK or RST for a connection in TIME_WAIT (or just destroyed). */
+static int tcp_authopt_output_timewait(struct sk_buff *skb, struct net *net)
 {
 	struct tcp_authopt_info *info;
 	struct tcp_authopt_sign s = {};
 	struct sockaddr_storage peer;
+	struct tcp_authopt_opt opt;
+	const struct tcphdr *th;
 
-	info = tcp_authopt_hs_timewait(sock_net(ctl), skb, true);
+	if (!skb_transport_header_was_set(skb) ||
+	    skb_transport_offset(skb) + sizeof(*th) > skb_headlen(skb))
+		return 0;
+	th = tcp_hdr(skb);
+	if (th->syn || skb_transport_offset(skb) + th->doff * 4 > skb_headlen(skb) ||
+	    tcp_authopt_parse((const u8 *)th, th->doff * 4, &opt) != -ENOENT)
+		return 0;
+	info = tcp_authopt_hs_timewait(net, skb, true);
 	if (!info)
 		return 0;
 	tcp_authopt_skb_addr(skb, false, &peer);
@@ -490,7 +523,7 @@ static int tcp_authopt_output_timewait(struct sk_buff *skb, struct sock *ctl)
 	if (!s.key)
 		return 0;
 	s.rnextkeyid = tcp_authopt_rnextkeyid(info, s.key);
-	s.traffic_key = s.key->send_key;
+	s.traffic_key = tcp_authopt_tk(s.key, true);
 	s.prep = tcp_authopt_key_prep(s.key, true);
 	s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(tcp_hdr(skb)->seq));
 	return tcp_authopt_sign_skb(skb, &s);
@@ -515,9 +548,6 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 	err = tcp_authopt_parse((const u8 *)th, th->doff * 4, &opt);
 	if (err != -ENOENT && err != -EINVAL)
 		return 0;
-	/* The control socket: an ACK or RST for a TIME_WAIT peer. */
-	if (sk->sk_state == TCP_CLOSE && !inet_sk(sk)->inet_sport)
-		return tcp_authopt_output_timewait(skb, sk);
 	if (sk->sk_state == TCP_NEW_SYN_RECV) {
 		struct request_sock *req = inet_reqsk(sk);
 		u8 keyid, rnext;
@@ -556,13 +586,13 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		s.traffic_key = tkey;
 	} else {
 		if (!tcp_authopt_isns_known(info)) {
-			tcp_authopt_sk_isns(sk, &snd_isn, &rcv_isn);
+			tcp_authopt_sk_isns(sk, &snd_isn, &rcv_isn, true);
 			tcp_authopt_info_set_isns(info, snd_isn, rcv_isn, false);
 		}
 		tcp_authopt_make_room(sk, info);
 		s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(th->seq));
 		tcp_authopt_sne_update(&info->snd_sne, ntohl(th->seq), s.sne);
-		s.traffic_key = s.key->send_key;
+		s.traffic_key = tcp_authopt_tk(s.key, true);
 		s.prep = tcp_authopt_key_prep(s.key, true);
 		err = 0;
 	}
@@ -665,9 +695,17 @@ unsigned int tcp_authopt_output(void *priv, struct sk_buff *skb,
 	} else if (ipv6_hdr(skb)->nexthdr != IPPROTO_TCP) {
 		return NF_ACCEPT;
 	}
-	if (!sk) {
+	/*
+	 * Segments TCP sends with no socket of the connection: a SYN-ACK for
+	 * a SYN cookie, and the ACKs and RSTs answering for a connection in
+	 * TIME_WAIT or just destroyed. IPv4 sends these from its control
+	 * socket (a kernel raw socket), IPv6 with no socket at all. Raw
+	 * sockets of programs are left alone: nothing is signed for them.
+	 */
+	if (!sk || (sk->sk_type == SOCK_RAW && sk->sk_kern_sock)) {
 		rcu_read_lock();
-		if (tcp_authopt_output_cookie(skb, state->net))
+		if (tcp_authopt_output_cookie(skb, state->net) ||
+		    tcp_authopt_output_timewait(skb, state->net))
 			ret = NF_DROP;
 		rcu_read_unlock();
 		return ret;

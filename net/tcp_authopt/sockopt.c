@@ -101,9 +101,10 @@ static int tcp_authopt_check_addr(int family,
 static int tcp_authopt_check_peer(const struct sock *sk,
 				  const struct sockaddr_storage *addr, u8 prefix)
 {
-	struct tcp_authopt_key probe = { .addr = *addr, .prefix = prefix };
+	struct tcp_authopt_key probe = { .prefix = prefix };
 	struct sockaddr_storage peer;
 
+	memcpy(&probe.addr, addr, sizeof(probe.addr));
 	if (!prefix)
 		return 0;
 	if ((sk->sk_family == AF_INET && !sk->sk_daddr) ||
@@ -136,10 +137,10 @@ static bool tcp_authopt_md5_covers(struct sock *sk,
 		    m->l3index != l3index)
 			continue;
 		if (m->family == AF_INET) {
-			probe.addr.ss_family = AF_INET;
+			probe.addr.sa.sa_family = AF_INET;
 			((struct sockaddr_in *)&probe.addr)->sin_addr.s_addr = m->addr.a4.s_addr;
 		} else {
-			probe.addr.ss_family = AF_INET6;
+			probe.addr.sa.sa_family = AF_INET6;
 			((struct sockaddr_in6 *)&probe.addr)->sin6_addr = m->addr.a6;
 		}
 		if (tcp_authopt_key_match_addr(&probe, (const struct sockaddr *)addr, 0))
@@ -166,7 +167,7 @@ static bool tcp_authopt_overlaps(const struct tcp_authopt_key *old,
 {
 	if ((old->keyflags & TCP_AO_KEYF_IFINDEX) && old->l3index != new->l3index)
 		return false;
-	if (old->addr.ss_family != new->addr.ss_family)
+	if (old->addr.sa.sa_family != new->addr.sa.sa_family)
 		return false;
 	return tcp_authopt_addr_match(&old->addr, (const struct sockaddr *)&new->addr,
 				      min(old->prefix, new->prefix));
@@ -203,32 +204,34 @@ static int tcp_authopt_check_ids(struct tcp_authopt_info *info,
 }
 
 /* Account a key in the socket's option memory, like sock_kmalloc(). */
-static struct tcp_authopt_key *tcp_authopt_key_alloc(struct sock *sk, gfp_t gfp)
+static struct tcp_authopt_key *tcp_authopt_key_alloc(struct sock *sk,
+						     struct tcp_authopt_alg *alg,
+						     gfp_t gfp)
 {
-	return sock_kmalloc(sk, sizeof(struct tcp_authopt_key), gfp | __GFP_ZERO);
+	return sock_kmalloc(sk, tcp_authopt_key_size(alg), gfp | __GFP_ZERO);
 }
 
 static void tcp_authopt_key_unlink(struct sock *sk, struct tcp_authopt_info *info,
 				   struct tcp_authopt_key *key)
 {
 	tcp_authopt_key_unlink_peer(info, key);
-	atomic_sub(sizeof(*key), &sk->sk_omem_alloc);
+	atomic_sub(tcp_authopt_key_size(key->alg), &sk->sk_omem_alloc);
 	tcp_authopt_key_free(key);
 }
 
-/* Algorithm, key bytes and MAC length of a new key (upstream's rules). */
-static int tcp_authopt_key_crypto(struct tcp_ao_add *cmd,
-				  struct tcp_authopt_key *key)
+/* The algorithm of a new key; @reduce: a long AES-128-CMAC key to extract. */
+static struct tcp_authopt_alg *tcp_authopt_key_alg(struct tcp_ao_add *cmd, bool *reduce)
 {
-	const char *name;
-	bool reduce;
-	int err;
-
 	cmd->alg_name[sizeof(cmd->alg_name) - 1] = '\0';
-	name = tcp_authopt_alg_alias(cmd->alg_name, cmd->keylen, &reduce);
-	key->alg = tcp_authopt_alg_get(name);
-	if (IS_ERR(key->alg))
-		return PTR_ERR(key->alg);
+	return tcp_authopt_alg_get(tcp_authopt_alg_alias(cmd->alg_name, cmd->keylen,
+							 reduce));
+}
+
+/* Key bytes and MAC length of a new key (upstream's rules). */
+static int tcp_authopt_key_crypto(const struct tcp_ao_add *cmd,
+				  struct tcp_authopt_key *key, bool reduce)
+{
+	int err;
 
 	key->maclen = cmd->maclen ?: TCP_AUTHOPT_DEFAULT_MACLEN;
 	if (ALIGN(TCP_AUTHOPT_OPT_HDR_LEN + key->maclen, 4) > TCP_AUTHOPT_SYN_SPACE)
@@ -277,9 +280,9 @@ static int tcp_authopt_add_l3index(struct sock *sk, const struct tcp_ao_add *cmd
 static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 			       struct tcp_ao_add *cmd)
 {
-	struct tcp_authopt_key *key;
+	struct tcp_authopt_key *key, probe = {};
 	struct sockaddr_storage addr;
-	bool created = false;
+	bool created = false, reduce;
 	int l3index, err;
 
 	if (cmd->keylen > TCP_AO_MAXKEYLEN)
@@ -302,21 +305,25 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 						  l3index : -1))
 		return -EKEYREJECTED;
 
-	key = tcp_authopt_key_alloc(sk, GFP_KERNEL);
+	memcpy(&probe.addr, &addr, sizeof(probe.addr));
+	probe.prefix = cmd->prefix;
+	probe.sndid = cmd->sndid;
+	probe.rcvid = cmd->rcvid;
+	probe.keyflags = cmd->keyflags;
+	probe.l3index = l3index;
+	if (info) {
+		err = tcp_authopt_check_ids(info, &probe);
+		if (err)
+			return err;
+	}
+	probe.alg = tcp_authopt_key_alg(cmd, &reduce);
+	if (IS_ERR(probe.alg))
+		return PTR_ERR(probe.alg);
+	key = tcp_authopt_key_alloc(sk, probe.alg, GFP_KERNEL);
 	if (!key)
 		return -ENOMEM;
-	key->addr = addr;
-	key->prefix = cmd->prefix;
-	key->sndid = cmd->sndid;
-	key->rcvid = cmd->rcvid;
-	key->keyflags = cmd->keyflags;
-	key->l3index = l3index;
-	if (info) {
-		err = tcp_authopt_check_ids(info, key);
-		if (err)
-			goto err_free;
-	}
-	err = tcp_authopt_key_crypto(cmd, key);
+	memcpy(key, &probe, sizeof(probe));
+	err = tcp_authopt_key_crypto(cmd, key, reduce);
 	if (err)
 		goto err_free;
 
@@ -344,8 +351,8 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 	return 0;
 
 err_free:
-	memzero_explicit(key, sizeof(*key));
-	sock_kfree_s(sk, key, sizeof(*key));
+	memzero_explicit(key, tcp_authopt_key_size(key->alg));
+	sock_kfree_s(sk, key, tcp_authopt_key_size(key->alg));
 	return err;
 }
 
@@ -383,11 +390,11 @@ static bool tcp_authopt_del_match(const struct sock *sk,
 		__be32 a = sk->sk_family == AF_INET ? sin->sin_addr.s_addr :
 			   sin6->sin6_addr.s6_addr32[3];
 
-		return key->addr.ss_family == AF_INET &&
-		       ((struct sockaddr_in *)&key->addr)->sin_addr.s_addr == a;
+		return key->addr.sa.sa_family == AF_INET &&
+		       key->addr.sin.sin_addr.s_addr == a;
 	}
-	return key->addr.ss_family == AF_INET6 &&
-	       ipv6_addr_equal(&((struct sockaddr_in6 *)&key->addr)->sin6_addr,
+	return key->addr.sa.sa_family == AF_INET6 &&
+	       ipv6_addr_equal(&key->addr.sin6.sin6_addr,
 			       &sin6->sin6_addr);
 }
 
@@ -743,11 +750,11 @@ static bool tcp_authopt_keys_match(const struct tcp_authopt_keys_query *q,
 	if ((q->in.keyflags & TCP_AO_KEYF_IFINDEX) &&
 	    (key->keyflags & TCP_AO_KEYF_IFINDEX) && key->l3index != q->in.ifindex)
 		return false;
-	if (key->addr.ss_family != q->addr.ss_family)
+	if (key->addr.sa.sa_family != q->addr.ss_family)
 		return false;
 	if (!key->prefix || !q->in.prefix)
 		return true;
-	probe.addr = q->addr;
+	memcpy(&probe.addr, &q->addr, sizeof(probe.addr));
 	probe.prefix = q->in.prefix;
 	return tcp_authopt_key_match_addr(&probe, (const struct sockaddr *)&key->addr, 0);
 }

@@ -5,7 +5,11 @@
  *  - a connection still in the listener's accept queue is reset, with a
  *    signed RST, when the listener closes (the client sees ECONNRESET);
  *  - a TCP-MD5 SYN to a socket with only TCP-AO keys is TCP's to refuse:
- *    counted as TcpExt TCPMD5Unexpected, not as TCPAORequired.
+ *    counted as TcpExt TCPMD5Unexpected, not as TCPAORequired;
+ *  - data for a connection the peer closed (FIN_WAIT2) is answered with a
+ *    signed RST;
+ *  - a socket connected to itself (a simultaneous open) signs and verifies
+ *    its handshake and data.
  * Run in a namespace of its own (unshare), for IPv4 and IPv6.
  */
 #define _GNU_SOURCE
@@ -24,6 +28,11 @@
 
 #include <linux/tcp_authopt.h>
 
+/*
+ * The harness's setjmp() makes GCC warn about its own locals once a test
+ * body calls a helper that can ASSERT; the warning is not about this code.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
 
 FIXTURE(conn) {
@@ -201,6 +210,95 @@ TEST_F(conn, md5_syn_to_ao_listener)
 	EXPECT_LT(md5_before, counter("TCPMD5Unexpected"));
 	EXPECT_EQ(req_before, counter("TCPAORequired"));
 	close(sk);
+}
+
+/*
+ * Data for a connection its peer closed: the peer, in FIN_WAIT2, answers
+ * with a RST that must be signed with the connection's keys, or the writer
+ * would retransmit until it times out. With tcp_fin_timeout at most 60 s
+ * the peer is a timewait socket; above, it stays an orphaned full socket,
+ * which TCP destroys before it sends the RST.
+ */
+static void rst_from_fin_wait2(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(conn) *self,
+			       const FIXTURE_VARIANT(conn) *variant,
+			       const char *fin_timeout)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct pollfd pfd = { .events = 0 };
+	socklen_t elen = sizeof(int);
+	int sk, srv, err = 0;
+	FILE *f;
+	char c;
+
+	f = fopen("/proc/sys/net/ipv4/tcp_fin_timeout", "w");
+	ASSERT_NE(NULL, f);
+	fputs(fin_timeout, f);
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_EQ(0, add_ao(self->lsk, &self->lo, variant->family));
+	ASSERT_EQ(0, listen(self->lsk, 4));
+	sk = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_GE(sk, 0);
+	ASSERT_EQ(0, add_ao(sk, &self->lo, variant->family));
+	ASSERT_EQ(0, connect(sk, (struct sockaddr *)&self->lo, self->len));
+	srv = accept(self->lsk, NULL, NULL);
+	ASSERT_GE(srv, 0);
+	ASSERT_EQ(0, setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	close(srv);
+	EXPECT_EQ(0, recv(sk, &c, 1, 0));
+	/* Let the ACK of the FIN reach the server's timewait socket. */
+	usleep(200000);
+	EXPECT_EQ(1, send(sk, "x", 1, MSG_NOSIGNAL));
+	/* Reset in CLOSE_WAIT: POLLERR, and SO_ERROR is EPIPE. */
+	pfd.fd = sk;
+	EXPECT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_TRUE(pfd.revents & POLLERR);
+	EXPECT_EQ(0, getsockopt(sk, SOL_SOCKET, SO_ERROR, &err, &elen));
+	EXPECT_EQ(EPIPE, err);
+	/* Nothing unsigned, nothing mis-signed (the RST's checksum too). */
+	EXPECT_EQ(0, counter("TCPAOKeyNotFound"));
+	EXPECT_EQ(0, counter("TCPAORequired"));
+	EXPECT_EQ(0, counter("TCPAOBad"));
+	close(sk);
+}
+
+TEST_F(conn, rst_from_fin_wait2_timewait)
+{
+	rst_from_fin_wait2(_metadata, self, variant, "60");
+}
+
+TEST_F(conn, rst_from_fin_wait2_orphan)
+{
+	rst_from_fin_wait2(_metadata, self, variant, "120");
+}
+
+/*
+ * A socket connected to itself goes through a simultaneous open (RFC 793
+ * figure 8): its SYN-ACK is signed in SYN_RECV, with its own SYN still
+ * unacknowledged, and must verify; then bytes go round intact.
+ */
+TEST_F(conn, self_connect)
+{
+	struct pollfd pfd = { .events = POLLOUT };
+	socklen_t elen = sizeof(int);
+	char out[] = "self", in[sizeof(out)] = "";
+	int err = -1;
+
+	/* The fixture's socket, bound, connects to its own address. */
+	ASSERT_EQ(0, add_ao(self->lsk, &self->lo, variant->family));
+	ASSERT_EQ(0, fcntl(self->lsk, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, connect(self->lsk, (struct sockaddr *)&self->lo, self->len));
+	EXPECT_EQ(EINPROGRESS, errno);
+	pfd.fd = self->lsk;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	ASSERT_EQ(0, getsockopt(self->lsk, SOL_SOCKET, SO_ERROR, &err, &elen));
+	ASSERT_EQ(0, err);
+	EXPECT_EQ(sizeof(out), send(self->lsk, out, sizeof(out), 0));
+	pfd.events = POLLIN;
+	ASSERT_EQ(1, poll(&pfd, 1, 5000));
+	EXPECT_EQ(sizeof(in), recv(self->lsk, in, sizeof(in), 0));
+	EXPECT_STREQ(out, in);
+	EXPECT_EQ(0, counter("TCPAOBad"));
 }
 
 TEST_HARNESS_MAIN

@@ -375,6 +375,42 @@ TEST_F(ao, md5_conflicts)
 	EXPECT_EQ(-EKEYREJECTED, set_info(self->fd, &i));
 }
 
+/*
+ * Keys are charged to the socket's option memory, at about upstream's size
+ * per key: its selftests expect at least optmem_max / 300 keys to fit, and
+ * BGP route servers put a key per peer on one listener.
+ */
+TEST_F(ao, keys_fit_optmem)
+{
+	struct tcp_ao_add k = self->key;
+	long optmem = 0;
+	int i, err = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/net/core/optmem_max", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%ld", &optmem));
+	fclose(f);
+	for (i = 0; i < 100000; i++) {
+		char a[64];
+
+		if (variant->family == AF_INET)
+			snprintf(a, sizeof(a), "10.%d.%d.%d", 100 + i / 65536,
+				 (i / 256) % 256, i % 256);
+		else
+			snprintf(a, sizeof(a), "fd00:1::%x:%x", i / 65536, i % 65536);
+		set_addr(variant->family, a, &k.addr, 0);
+		err = add(self->fd, &k);
+		if (err)
+			break;
+	}
+	TH_LOG("%d keys fit in optmem_max %ld", i, optmem);
+	EXPECT_EQ(-ENOMEM, err);
+	EXPECT_GE(i, optmem / 300);
+	/* ...and they are charged at all. */
+	EXPECT_LE(i, optmem / 100);
+}
+
 /* glibc names the kernel's tcpm_ifindex __tcpm_pad. */
 #ifndef TCP_MD5SIG_FLAG_IFINDEX
 #define TCP_MD5SIG_FLAG_IFINDEX 0x2

@@ -351,8 +351,8 @@ static int tcp_authopt_add_key(struct sock *sk, struct tcp_authopt_info *info,
 	return 0;
 
 err_free:
-	memzero_explicit(key, tcp_authopt_key_size(key->alg));
-	sock_kfree_s(sk, key, tcp_authopt_key_size(key->alg));
+	memzero_explicit(key, tcp_authopt_key_size(probe.alg));
+	sock_kfree_s(sk, key, tcp_authopt_key_size(probe.alg));
 	return err;
 }
 

@@ -329,6 +329,35 @@ static unsigned int tcp_authopt_rx_check(struct tcp_authopt_rx *rx)
 }
 
 /*
+ * Linux 6.7 and later check a segment for a request socket in TCP itself
+ * (tcp_inbound_hash()), and, built without TCP-AO as Debian's 6.12 is,
+ * drop one whose TCP-AO option they see, as a failed handshake (TcpExt
+ * TCPAOBad). Their option parser stops when fewer than 18 bytes of
+ * options are left, so it sees the option when the MAC is 13 bytes or
+ * longer (the padding counts), or when other options follow. The segment
+ * is verified by now: TCP gets it with the option's kind changed to 253,
+ * an experimental kind (RFC 4727) that it skips, and the checksum fixed
+ * to match. Only segments for request sockets are changed.
+ */
+static void tcp_authopt_rx_hide(struct tcp_authopt_rx *rx, unsigned int thoff)
+{
+	unsigned int word = thoff + (rx->opt.offset & ~1U);
+	struct sk_buff *skb = rx->skb;
+	__be16 before, after;
+	struct tcphdr *th;
+	u8 *p;
+
+	if (skb_ensure_writable(skb, word + sizeof(before)))
+		return;
+	th = (struct tcphdr *)(skb->data + thoff);
+	p = skb->data + word;
+	memcpy(&before, p, sizeof(before));
+	p[rx->opt.offset & 1] = TCP_AUTHOPT_HIDDEN_KIND;
+	memcpy(&after, p, sizeof(after));
+	inet_proto_csum_replace2(&th->check, skb, before, after, false);
+}
+
+/*
  * RFC 5925 section 7.8: ICMP hard errors (IPv4 protocol, port unreachable
  * and fragmentation needed; IPv6 administratively prohibited and port
  * unreachable) for a TCP-AO connection are ignored, and counted, unless
@@ -502,6 +531,9 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 	tcp_authopt_rx_lookup(&rx);
 	if (rx.sk) {
 		ret = tcp_authopt_rx_check(&rx);
+		if (ret == NF_ACCEPT && rx.has_opt &&
+		    rx.sk->sk_state == TCP_NEW_SYN_RECV)
+			tcp_authopt_rx_hide(&rx, thoff);
 		if (rx.refcounted)
 			sock_gen_put(rx.sk);
 	} else if (rx.has_opt) {

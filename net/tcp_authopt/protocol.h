@@ -10,6 +10,11 @@
 enum tcp_authopt_limits {
 	/* RFC 5925 section 2.2: TCP option kind of TCP-AO */
 	TCPOPT_AUTHOPT = 29,
+	/*
+	 * RFC 4727 section 7: experimental option kind; a verified TCP-AO
+	 * option is handed to TCP under it when TCP must not see TCP-AO
+	 */
+	TCP_AUTHOPT_HIDDEN_KIND = 253,
 	/* RFC 5925 section 2.2: Kind, Length, KeyID, RNextKeyID */
 	TCP_AUTHOPT_OPT_HDR_LEN = 4,
 	/* RFC 5926 section 3.2: both mandatory MACs are truncated to 96 bits */

@@ -9,7 +9,10 @@
  *  - data for a connection the peer closed (FIN_WAIT2) is answered with a
  *    signed RST;
  *  - a socket connected to itself (a simultaneous open) signs and verifies
- *    its handshake and data.
+ *    its handshake and data;
+ *  - a handshake whose MAC is 13 bytes or longer completes at the listener
+ *    (Linux 6.12's TCP, built without TCP-AO, drops the last ACK of such a
+ *    handshake as TcpExt TCPAOBad unless the module hides the option).
  * Run in a namespace of its own (unshare), for IPv4 and IPv6.
  */
 #define _GNU_SOURCE
@@ -75,7 +78,9 @@ static void lo_addr(int family, const char *a, struct sockaddr_storage *ss,
 	}
 }
 
-static int add_ao(int fd, const struct sockaddr_storage *peer, int family)
+/* Add the test's key for @peer; @maclen 0 is the algorithm's default. */
+static int add_ao_mac(int fd, const struct sockaddr_storage *peer, int family,
+		      int maclen)
 {
 	struct tcp_ao_add k = {};
 
@@ -91,25 +96,22 @@ static int add_ao(int fd, const struct sockaddr_storage *peer, int family)
 	k.rcvid = 100;
 	k.keylen = 12;
 	memcpy(k.key, "loopback key", 12);
+	k.maclen = maclen;
 	return setsockopt(fd, IPPROTO_TCP, TCP_AO_ADD_KEY, &k, sizeof(k));
 }
 
-/* A counter of /proc/net/netstat ("TcpExt") or /proc/net/tcp_authopt_stat. */
-static long counter(const char *name)
+static int add_ao(int fd, const struct sockaddr_storage *peer, int family)
+{
+	return add_ao_mac(fd, peer, family, 0);
+}
+
+/* A TcpExt counter of /proc/net/netstat, or -1 when the kernel has none. */
+static long tcpext(const char *name)
 {
 	char names[8192], vals[8192], *n, *v, *sn, *sv;
-	char line[256], key[128];
-	long val = -1, x;
+	long val = -1;
 	FILE *f;
 
-	f = fopen("/proc/net/tcp_authopt_stat", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %ld", key, &x) == 2 && !strcmp(key, name))
-			val = x;
-	if (f)
-		fclose(f);
-	if (val >= 0)
-		return val;
 	f = fopen("/proc/net/netstat", "r");
 	if (!f)
 		return -1;
@@ -127,6 +129,22 @@ static long counter(const char *name)
 	}
 	fclose(f);
 	return val;
+}
+
+/* A counter of /proc/net/tcp_authopt_stat, else of TcpExt. */
+static long counter(const char *name)
+{
+	char line[256], key[128];
+	long val = -1, x;
+	FILE *f;
+
+	f = fopen("/proc/net/tcp_authopt_stat", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127s %ld", key, &x) == 2 && !strcmp(key, name))
+			val = x;
+	if (f)
+		fclose(f);
+	return val >= 0 ? val : tcpext(name);
 }
 
 FIXTURE_SETUP(conn)
@@ -299,6 +317,55 @@ TEST_F(conn, self_connect)
 	EXPECT_EQ(sizeof(in), recv(self->lsk, in, sizeof(in), 0));
 	EXPECT_STREQ(out, in);
 	EXPECT_EQ(0, counter("TCPAOBad"));
+}
+
+/*
+ * A handshake with a long MAC: the listener must accept the connection,
+ * and bytes go both ways. TCP's own check of a segment for a request
+ * socket (Linux 6.7 and later) sees a TCP-AO option of 18 bytes or more
+ * with its padding, and, built without TCP-AO, drops it (TcpExt
+ * TCPAOBad): the client is connected, the server never is.
+ */
+static void long_mac_handshake(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(conn) *self,
+			       const FIXTURE_VARIANT(conn) *variant, int maclen)
+{
+	struct pollfd pfd = { .fd = self->lsk, .events = POLLIN };
+	long kernel_bad = tcpext("TCPAOBad");
+	char c = 0;
+	int sk, srv;
+
+	ASSERT_EQ(0, add_ao_mac(self->lsk, &self->lo, variant->family, maclen));
+	ASSERT_EQ(0, listen(self->lsk, 4));
+	sk = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_GE(sk, 0);
+	ASSERT_EQ(0, add_ao_mac(sk, &self->lo, variant->family, maclen));
+	ASSERT_EQ(0, connect(sk, (struct sockaddr *)&self->lo, self->len));
+	/* The handshake's last ACK is retransmitted only with data. */
+	EXPECT_EQ(1, send(sk, "a", 1, 0));
+	ASSERT_EQ(1, poll(&pfd, 1, 3000)) TH_LOG("no connection to accept");
+	srv = accept(self->lsk, NULL, NULL);
+	ASSERT_GE(srv, 0);
+	EXPECT_EQ(1, recv(srv, &c, 1, 0));
+	EXPECT_EQ('a', c);
+	EXPECT_EQ(1, send(srv, "b", 1, 0));
+	EXPECT_EQ(1, recv(sk, &c, 1, 0));
+	EXPECT_EQ('b', c);
+	EXPECT_EQ(kernel_bad, tcpext("TCPAOBad"));
+	EXPECT_EQ(0, counter("TCPAOBad"));
+	EXPECT_LT(0, counter("TCPAOGood"));
+	close(srv);
+	close(sk);
+}
+
+TEST_F(conn, handshake_mac13)
+{
+	long_mac_handshake(_metadata, self, variant, 13);
+}
+
+TEST_F(conn, handshake_mac16)
+{
+	long_mac_handshake(_metadata, self, variant, 16);
 }
 
 TEST_HARNESS_MAIN

@@ -102,6 +102,13 @@ struct krtls_rec {
  */
 #define KRTLS_TX_PIECES		8
 
+/*
+ * Most pages of a user buffer a record is sealed from directly (tx.c):
+ * a full record's plaintext from a buffer that does not start on a page
+ * boundary, and one more for a buffer in two parts.
+ */
+#define KRTLS_TX_USER_PAGES	(KRTLS_MAX_PLAINTEXT / PAGE_SIZE + 2)
+
 struct krtls_tx {
 	struct krtls_key key;
 	u32 pt_len;		/* plaintext in an open record */
@@ -120,6 +127,14 @@ struct krtls_tx {
 	u8 nr_pieces;
 	struct bio_vec pieces[KRTLS_TX_PIECES];
 	struct scatterlist out_sg[KRTLS_TX_PIECES + 1];
+	/*
+	 * A record sealed straight from the sender's pages: those pages,
+	 * pinned for the AEAD, and its view of them (entry 0: additional
+	 * data; last: TLS 1.3's inner content type, @user_type).
+	 */
+	struct page *user_pages[KRTLS_TX_USER_PAGES];
+	struct scatterlist user_sg[KRTLS_TX_USER_PAGES + 2];
+	u8 user_type;
 	u8 open_type;		/* content type of the open record */
 	bool open;
 	bool closing;
@@ -218,7 +233,7 @@ int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 void krtls_layout_init(struct krtls_layout *lay,
 		       const struct krtls_cipher *cipher, u16 version);
 int krtls_seal(struct krtls_ctx *ctx, u8 *hdr, u32 pt_len, u8 type,
-	       struct scatterlist *sg);
+	       struct scatterlist *sg, struct scatterlist *dst);
 int krtls_open(struct sock *sk, struct krtls_ctx *ctx, struct krtls_rec *rec,
 	       struct scatterlist *src, struct scatterlist *dst);
 struct krtls_rec *krtls_rec_alloc(gfp_t gfp);

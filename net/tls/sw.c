@@ -273,14 +273,15 @@ static int krtls_crypt(struct krtls_key *key, unsigned int aad_len,
 }
 
 /*
- * Seal one record in place. The caller has written its plaintext
- * (@pt_len bytes) and, for TLS 1.3, the inner content type after it;
- * @sg describes them from entry 1 on, with room for the tag after them.
- * The header and explicit nonce are written to @hdr. Returns the record
- * length on the wire.
+ * Seal one record. @sg describes, from entry 1 on, its plaintext (@pt_len
+ * bytes) and for TLS 1.3 the inner content type after it. @dst NULL: the
+ * record is sealed in place, and @sg has room for the tag after them.
+ * Else the ciphertext and tag go to @dst's entries 1 on, and @sg is only
+ * read. The header and explicit nonce are written to @hdr. Returns the
+ * record length on the wire.
  */
 int krtls_seal(struct krtls_ctx *ctx, u8 *hdr, u32 pt_len, u8 type,
-	       struct scatterlist *sg)
+	       struct scatterlist *sg, struct scatterlist *dst)
 {
 	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_key *key = &ctx->tx->key;
@@ -300,7 +301,7 @@ int krtls_seal(struct krtls_ctx *ctx, u8 *hdr, u32 pt_len, u8 type,
 
 	krtls_make_iv(key, lay, hdr + KRTLS_HDR_LEN);
 	aad_len = krtls_make_aad(key, lay, hdr, type, pt_len);
-	err = krtls_crypt_sg(key, aad_len, sg, inner, true, NULL);
+	err = krtls_crypt_sg(key, aad_len, sg, inner, true, dst);
 	if (err)
 		return err;
 	err = krtls_key_advance(key, lay);

@@ -246,8 +246,12 @@ static int krtls_push(struct sock *sk, struct krtls_tx *tx, int flags)
 	return 0;
 }
 
-/* Seal the open record and push it. */
-static int krtls_seal_push(struct sock *sk, struct krtls_ctx *ctx, int flags)
+/*
+ * Seal the open record and push it. @user: its plaintext is not in its
+ * pages but in the sender's, described by tx->user_sg (krtls_user_pin()).
+ */
+static int krtls_seal_push(struct sock *sk, struct krtls_ctx *ctx, int flags,
+			   bool user)
 {
 	const struct krtls_layout *lay = &ctx->layout;
 	struct krtls_tx *tx = ctx->tx;
@@ -256,12 +260,17 @@ static int krtls_seal_push(struct sock *sk, struct krtls_ctx *ctx, int flags)
 	int len;
 
 	krtls_pieces_trim(tx, tx->pt_len + lay->overhead);
-	if (lay->tail)
+	if (lay->tail && !user)
 		*krtls_pieces_at(tx, lay->prepend + tx->pt_len, &avail) =
 			tx->open_type;
 	krtls_pieces_sg(tx, lay->prepend);
 	hdr = krtls_pieces_at(tx, 0, &avail);
-	len = krtls_seal(ctx, hdr, tx->pt_len, tx->open_type, tx->out_sg);
+	if (user)
+		len = krtls_seal(ctx, hdr, tx->pt_len, tx->open_type,
+				 tx->user_sg, tx->out_sg);
+	else
+		len = krtls_seal(ctx, hdr, tx->pt_len, tx->open_type,
+				 tx->out_sg, NULL);
 	tx->open = false;
 	tx->pt_len = 0;
 	if (len < 0) {
@@ -286,8 +295,84 @@ static int krtls_close_open(struct sock *sk, struct krtls_ctx *ctx, int flags)
 		return 0;
 	ret = krtls_push(sk, ctx->tx, pflags);
 	if (!ret)
-		ret = krtls_seal_push(sk, ctx, pflags);
+		ret = krtls_seal_push(sk, ctx, pflags, false);
 	return ret;
+}
+
+/*
+ * Whether the @want bytes next in @from, which make a whole record that is
+ * sealed at once, are worth sealing straight from the sender's pages: the
+ * AEAD then reads them where they are and writes the ciphertext to the
+ * record's pages, and the copy is saved. Not for AES-CCM, which reads the
+ * plaintext twice (for the MAC, then to encrypt): another thread writing
+ * to the buffer meanwhile would make the record fail to open, where a copy
+ * is consistent. GCM and ChaCha20-Poly1305 authenticate the ciphertext
+ * they write.
+ */
+static bool krtls_user_ok(const struct krtls_ctx *ctx,
+			  const struct iov_iter *from, size_t want, bool eor)
+{
+	if (!user_backed_iter(from) || ctx->tx->key.cipher->ccm ||
+	    want < PAGE_SIZE)
+		return false;
+	return want == KRTLS_MAX_PLAINTEXT ||
+	       (eor && want == iov_iter_count(from));
+}
+
+static void krtls_user_unpin(struct krtls_tx *tx, int n)
+{
+	while (n--)
+		put_page(tx->user_pages[n]);
+}
+
+/*
+ * Take references on the pages of the next @len bytes of @from and
+ * describe them in tx->user_sg from entry 1 on, followed for TLS 1.3 by
+ * the inner content type. Returns how many pages, or 0 with @from as it
+ * was (too many pieces, or a fault: the copy then handles it).
+ */
+static int krtls_user_pin(struct krtls_ctx *ctx, struct iov_iter *from,
+			  u32 len)
+{
+	struct krtls_tx *tx = ctx->tx;
+	struct scatterlist *sg = tx->user_sg;
+	size_t got = 0;
+	int n = 0;
+
+	sg_init_table(sg, KRTLS_TX_USER_PAGES + 2);
+	while (got < len) {
+		size_t start;
+		ssize_t r;
+
+		if (n == KRTLS_TX_USER_PAGES)
+			goto undo;
+		r = iov_iter_get_pages2(from, tx->user_pages + n, len - got,
+					KRTLS_TX_USER_PAGES - n, &start);
+		if (r <= 0)
+			goto undo;
+		got += r;
+		while (r > 0) {
+			size_t take = min_t(size_t, r, PAGE_SIZE - start);
+
+			sg_set_page(&sg[n + 1], tx->user_pages[n], take, start);
+			r -= take;
+			start = 0;
+			n++;
+		}
+	}
+	if (ctx->layout.tail) {
+		tx->user_type = tx->open_type;
+		sg_set_buf(&sg[n + 1], &tx->user_type, 1);
+		sg_mark_end(&sg[n + 1]);
+	} else {
+		sg_mark_end(&sg[n]);
+	}
+	return n;
+
+undo:
+	iov_iter_revert(from, got);
+	krtls_user_unpin(tx, n);
+	return 0;
 }
 
 /*
@@ -331,6 +416,21 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 		}
 		want = min_t(size_t, KRTLS_MAX_PLAINTEXT - tx->pt_len,
 			     iov_iter_count(from));
+		if (!tx->pt_len && krtls_user_ok(ctx, from, want, eor)) {
+			int pinned = krtls_user_pin(ctx, from, want);
+
+			if (pinned) {
+				int more = iov_iter_count(from) ? MSG_MORE : 0;
+
+				tx->pt_len = want;
+				copied += want;
+				ret = krtls_seal_push(sk, ctx, pflags | more, true);
+				krtls_user_unpin(tx, pinned);
+				if (ret)
+					break;
+				continue;
+			}
+		}
 		got = krtls_pieces_fill(tx, ctx->layout.prepend + tx->pt_len,
 					from, want);
 		tx->pt_len += got;
@@ -347,7 +447,7 @@ static int krtls_tx_core(struct sock *sk, struct krtls_ctx *ctx,
 		    (eor && !iov_iter_count(from))) {
 			int more = iov_iter_count(from) ? MSG_MORE : 0;
 
-			ret = krtls_seal_push(sk, ctx, pflags | more);
+			ret = krtls_seal_push(sk, ctx, pflags | more, false);
 			if (ret)
 				break;
 		}

@@ -67,6 +67,12 @@ struct krtls_key {
 	const struct krtls_cipher *cipher;
 	struct crypto_aead *aead;
 	struct aead_request *req;
+	/*
+	 * After a rekey, the transform of the key before it, keyed with
+	 * zeros: the next rekey keys it and swaps it in (sw.c).
+	 */
+	struct crypto_aead *spare;
+	struct aead_request *spare_req;
 	union krtls_crypto_info info;	/* as set; iv/rec_seq refreshed on get */
 	u8 nonce[KRTLS_NONCE_LEN];	/* salt || iv */
 	u8 seq[KRTLS_SEQ_LEN];		/* next record, big endian */
@@ -224,6 +230,7 @@ int krtls_setsockopt(struct sock *sk, int level, int optname,
 int krtls_getsockopt(struct sock *sk, int level, int optname,
 		     char __user *optval, int __user *optlen);
 void krtls_key_free(struct krtls_key *key);
+int krtls_key_rekey(struct krtls_key *key, const union krtls_crypto_info *ci);
 
 /* sw.c */
 void krtls_ciphers_init(void);

@@ -5,9 +5,10 @@
  * and their getsockopt counterparts. Called with the socket lock held
  * where noted; everything else is passed to the socket's TCP proto.
  *
- * A rekey is transactional: the new AEAD is allocated and keyed aside and
- * only then swapped into the live direction, so a failed rekey leaves the
- * old key working. The old key is wiped.
+ * A rekey is transactional: the new key is set in a second AEAD transform
+ * (allocated by the first rekey, then reused) and only then swapped into
+ * the live direction, so a failed rekey leaves the old key working. The
+ * old key is wiped.
  */
 #include <linux/slab.h>
 #include <linux/sockptr.h>
@@ -97,25 +98,14 @@ static int krtls_install(struct sock *sk, struct krtls_ctx *ctx, bool tx,
 }
 
 static int krtls_rekey(struct sock *sk, struct krtls_ctx *ctx, bool tx,
-		       const union krtls_crypto_info *ci,
-		       const struct krtls_cipher *cipher)
+		       const union krtls_crypto_info *ci)
 {
 	struct krtls_key *live = krtls_dir_key(ctx, tx);
-	struct krtls_key *next;
 	int err;
 
-	next = kzalloc(sizeof(*next), GFP_KERNEL);
-	if (!next)
-		return -ENOMEM;
-	err = krtls_key_init(next, ci, cipher);
-	if (err) {
-		kfree(next);
+	err = krtls_key_rekey(live, ci);
+	if (err)
 		return err;
-	}
-	/* Nothing can fail from here on. */
-	krtls_key_free(live);
-	memcpy(live, next, sizeof(*live));
-	kfree_sensitive(next);
 
 	if (!tx) {
 		WRITE_ONCE(ctx->rx->key_update_pending, false);
@@ -156,7 +146,7 @@ static int krtls_set_crypto(struct sock *sk, struct krtls_ctx *ctx,
 		goto out;
 	}
 	if (cur)
-		err = krtls_rekey(sk, ctx, tx, &ci, cipher);
+		err = krtls_rekey(sk, ctx, tx, &ci);
 	else
 		err = krtls_install(sk, ctx, tx, &ci, cipher);
 out:

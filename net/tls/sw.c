@@ -119,11 +119,10 @@ void krtls_rec_free(struct krtls_rec *rec)
 	kfree(rec);
 }
 
-/* Allocate and key an AEAD for @ci; @key is untouched on failure. */
-int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
-		   const struct krtls_cipher *cipher)
+/* A transform of @cipher keyed with @raw, and a request for it. */
+static int krtls_aead_new(const struct krtls_cipher *cipher, const u8 *raw,
+			  struct crypto_aead **aeadp, struct aead_request **reqp)
 {
-	const u8 *raw = (const u8 *)ci;
 	struct aead_request *req;
 	struct crypto_aead *aead;
 	int err;
@@ -131,7 +130,7 @@ int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 	aead = crypto_alloc_aead(cipher->alg, 0, 0);
 	if (IS_ERR(aead))
 		return PTR_ERR(aead);
-	err = crypto_aead_setkey(aead, raw + cipher->key_off, cipher->key_len);
+	err = crypto_aead_setkey(aead, raw, cipher->key_len);
 	if (err)
 		goto free_aead;
 	err = crypto_aead_setauthsize(aead, KRTLS_TAG_LEN);
@@ -142,21 +141,87 @@ int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 		err = -ENOMEM;
 		goto free_aead;
 	}
-
-	key->cipher = cipher;
-	key->aead = aead;
-	key->req = req;
-	memcpy(&key->info, ci, cipher->info_len);
-	memcpy(key->nonce, raw + cipher->salt_off, cipher->salt_len);
-	memcpy(key->nonce + cipher->salt_len, raw + cipher->iv_off,
-	       cipher->iv_len);
-	memcpy(key->seq, raw + cipher->seq_off, KRTLS_SEQ_LEN);
-	sg_init_table(key->sg, 2);
+	*aeadp = aead;
+	*reqp = req;
 	return 0;
 
 free_aead:
 	crypto_free_aead(aead);
 	return err;
+}
+
+/* Take @ci's nonce material and record sequence number. */
+static void krtls_key_take_info(struct krtls_key *key,
+				const union krtls_crypto_info *ci)
+{
+	const struct krtls_cipher *cipher = key->cipher;
+	const u8 *raw = (const u8 *)ci;
+
+	memcpy(&key->info, ci, cipher->info_len);
+	memcpy(key->nonce, raw + cipher->salt_off, cipher->salt_len);
+	memcpy(key->nonce + cipher->salt_len, raw + cipher->iv_off,
+	       cipher->iv_len);
+	memcpy(key->seq, raw + cipher->seq_off, KRTLS_SEQ_LEN);
+}
+
+/* Allocate and key an AEAD for @ci; @key is untouched on failure. */
+int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
+		   const struct krtls_cipher *cipher)
+{
+	int err;
+
+	err = krtls_aead_new(cipher, (const u8 *)ci + cipher->key_off,
+			     &key->aead, &key->req);
+	if (err)
+		return err;
+	key->cipher = cipher;
+	krtls_key_take_info(key, ci);
+	sg_init_table(key->sg, 2);
+	return 0;
+}
+
+static void krtls_spare_free(struct krtls_key *key)
+{
+	if (key->spare_req)
+		aead_request_free(key->spare_req);
+	if (key->spare)
+		crypto_free_aead(key->spare);
+	key->spare_req = NULL;
+	key->spare = NULL;
+}
+
+/*
+ * Rekey (same cipher, checked by the caller): the new key goes into a
+ * second transform, which then replaces the live one, so a key the AEAD
+ * refuses leaves the live key as it was. The replaced transform is kept,
+ * keyed with zeros so that the old key is gone (RFC 8446 section 7.2),
+ * for the next rekey: a connection that rekeys often allocates a
+ * transform once. Called with the direction's users excluded (socket
+ * lock, and the TX lock for transmit).
+ */
+int krtls_key_rekey(struct krtls_key *key, const union krtls_crypto_info *ci)
+{
+	static const u8 zeros[TLS_CIPHER_AES_GCM_256_KEY_SIZE];
+	const struct krtls_cipher *cipher = key->cipher;
+	const u8 *raw = (const u8 *)ci + cipher->key_off;
+	int err;
+
+	BUILD_BUG_ON(sizeof(zeros) < TLS_CIPHER_CHACHA20_POLY1305_KEY_SIZE);
+	if (key->spare) {
+		err = crypto_aead_setkey(key->spare, raw, cipher->key_len);
+		if (err)
+			return err;
+	} else {
+		err = krtls_aead_new(cipher, raw, &key->spare, &key->spare_req);
+		if (err)
+			return err;
+	}
+	swap(key->aead, key->spare);
+	swap(key->req, key->spare_req);
+	krtls_key_take_info(key, ci);
+	if (crypto_aead_setkey(key->spare, zeros, cipher->key_len))
+		krtls_spare_free(key);
+	return 0;
 }
 
 void krtls_key_free(struct krtls_key *key)
@@ -165,6 +230,7 @@ void krtls_key_free(struct krtls_key *key)
 		aead_request_free(key->req);
 	if (key->aead)
 		crypto_free_aead(key->aead);
+	krtls_spare_free(key);
 	memzero_explicit(key, sizeof(*key));
 }
 

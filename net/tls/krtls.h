@@ -230,11 +230,11 @@ int krtls_setsockopt(struct sock *sk, int level, int optname,
 int krtls_getsockopt(struct sock *sk, int level, int optname,
 		     char __user *optval, int __user *optlen);
 void krtls_key_free(struct krtls_key *key);
-int krtls_key_rekey(struct krtls_key *key, const union krtls_crypto_info *ci);
 
 /* sw.c */
 void krtls_ciphers_init(void);
 const struct krtls_cipher *krtls_cipher_find(u16 type);
+int krtls_key_rekey(struct krtls_key *key, const union krtls_crypto_info *ci);
 int krtls_key_init(struct krtls_key *key, const union krtls_crypto_info *ci,
 		   const struct krtls_cipher *cipher);
 void krtls_layout_init(struct krtls_layout *lay,

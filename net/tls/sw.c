@@ -196,8 +196,9 @@ static void krtls_spare_free(struct krtls_key *key)
  * refuses leaves the live key as it was. The replaced transform is kept,
  * keyed with zeros so that the old key is gone (RFC 8446 section 7.2),
  * for the next rekey: a connection that rekeys often allocates a
- * transform once. Called with the direction's users excluded (socket
- * lock, and the TX lock for transmit).
+ * transform once. Called under the socket lock, which every use of the
+ * AEAD holds (sealing and opening; a push that waits for TCP to take a
+ * sealed record no longer needs it).
  */
 int krtls_key_rekey(struct krtls_key *key, const union krtls_crypto_info *ci)
 {

@@ -32,6 +32,7 @@
 #include "handshake.h"
 #include "option.h"
 #include "stat.h"
+#include "trace.h"
 
 /**
  * struct tcp_authopt_rx - one received segment being verified
@@ -110,6 +111,27 @@ static void tcp_authopt_rx_drop(struct tcp_authopt_rx *rx,
 	tcp_authopt_info_inc(info, cnt);
 }
 
+/*
+ * Fire trace event @tp for the segment, with the socket upstream's TCP
+ * passes: the listener for a request socket.
+ */
+static void tcp_authopt_rx_trace(struct tcp_authopt_rx *rx,
+				 enum tcp_authopt_tp tp, u8 keyid)
+{
+	const struct sock *sk = rx->sk;
+	unsigned int thoff = (const u8 *)rx->th - rx->skb->data;
+
+	if (sk->sk_state == TCP_NEW_SYN_RECV)
+		sk = inet_reqsk((struct sock *)sk)->rsk_listener;
+	if (tp == TCP_AUTHOPT_TP_AO_REQUIRED) {
+		tcp_authopt_trace_ao_required(sk, rx->skb, thoff);
+		return;
+	}
+	tcp_authopt_trace_seg(tp, sk, rx->skb, thoff, keyid,
+			      rx->opt.rnextkeyid,
+			      rx->opt.len - TCP_AUTHOPT_OPT_HDR_LEN);
+}
+
 /* Traffic key for a segment of the handshake, from the ISNs it implies. */
 static int tcp_authopt_rx_handshake_key(struct tcp_authopt_rx *rx,
 					struct tcp_authopt_key *key,
@@ -144,6 +166,8 @@ static void tcp_authopt_rx_rnext(struct tcp_authopt_rx *rx,
 
 	if (cur && cur->sndid == rx->opt.rnextkeyid)
 		return;
+	if (cur)
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_RNEXT_REQUEST, cur->sndid);
 	if (READ_ONCE(info->ns_managed)) {
 		tcp_authopt_chain_follow(info, rx->opt.rnextkeyid,
 					 (struct sockaddr *)&rx->peer, rx->l3index);
@@ -176,8 +200,11 @@ static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
 	u32 seq = ntohl(rx->th->seq), snd_isn, rcv_isn;
 	bool ok = false;
 
-	if (rx->opt.len != TCP_AUTHOPT_OPT_HDR_LEN + key->maclen)
+	if (rx->opt.len != TCP_AUTHOPT_OPT_HDR_LEN + key->maclen) {
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_WRONG_MACLEN,
+				     rx->opt.keyid);
 		return false;
+	}
 	if (!full || rx->th->syn) {
 		if (tcp_authopt_rx_handshake_key(rx, key, req, tkey))
 			goto out;
@@ -196,10 +223,17 @@ static bool tcp_authopt_rx_verify(struct tcp_authopt_rx *rx,
 	if (tcp_authopt_mac_skb(&p, rx->skb, mac))
 		goto out;
 	ok = !crypto_memneq(mac, wire, key->maclen);
+	if (!ok)
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_MISMATCH, rx->opt.keyid);
 	if (ok && full && !rx->th->syn) {
+		bool wrapped;
+
 		spin_lock_bh(&info->lock);
-		tcp_authopt_sne_update(&info->rcv_sne, seq, p.sne);
+		wrapped = tcp_authopt_sne_update(&info->rcv_sne, seq, p.sne);
 		spin_unlock_bh(&info->lock);
+		if (wrapped && sk_fullsock(rx->sk))
+			tcp_authopt_trace_sne(TCP_AUTHOPT_TP_RCV_SNE, rx->sk,
+					      p.sne);
 	}
 out:
 	memzero_explicit(tkey, sizeof(tkey));
@@ -241,6 +275,8 @@ static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
 		if (!rx->has_opt)
 			return NF_ACCEPT;
 		tcp_authopt_inc_stats(rx->net, TCP_AUTHOPT_MIB_KEY_NOT_FOUND);
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_KEY_NOT_FOUND,
+				     rx->opt.keyid);
 		return NF_DROP;
 	}
 
@@ -258,11 +294,13 @@ static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
 			return NF_ACCEPT;
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_REQUIRED,
 				    TCP_AUTHOPT_CNT_REQUIRED);
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_AO_REQUIRED, 0);
 		return NF_DROP;
 	}
 	if (!rx->has_opt) {
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_REQUIRED,
 				    TCP_AUTHOPT_CNT_REQUIRED);
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_AO_REQUIRED, 0);
 		return NF_DROP;
 	}
 	key = tcp_authopt_key_find_peer(info, (struct sockaddr *)&rx->peer,
@@ -270,6 +308,8 @@ static unsigned int tcp_authopt_rx_check_info(struct tcp_authopt_rx *rx,
 	if (!key || !tcp_authopt_key_accept_ok(key, ktime_get_real_seconds())) {
 		tcp_authopt_rx_drop(rx, info, TCP_AUTHOPT_MIB_KEY_NOT_FOUND,
 				    TCP_AUTHOPT_CNT_KEY_NOT_FOUND);
+		tcp_authopt_rx_trace(rx, TCP_AUTHOPT_TP_KEY_NOT_FOUND,
+				     rx->opt.keyid);
 		return NF_DROP;
 	}
 	if (!tcp_authopt_rx_verify(rx, info, key, req, full || timewait)) {

@@ -15,6 +15,7 @@
 #include "selftest.h"
 #include "sockopt.h"
 #include "stat.h"
+#include "trace.h"
 
 static bool selftest;
 module_param(selftest, bool, 0444);
@@ -43,6 +44,7 @@ static int __init tcp_authopt_init(void)
 			goto err_nl;
 	}
 	tcp_authopt_selftest_debugfs_init();
+	tcp_authopt_trace_init();
 	tcp_authopt_proto_install();
 	return 0;
 

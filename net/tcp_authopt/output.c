@@ -25,6 +25,7 @@
 #include "handshake.h"
 #include "option.h"
 #include "stat.h"
+#include "trace.h"
 
 /* Address of a segment's source (@src) or destination; v4 as AF_INET. */
 void tcp_authopt_skb_addr(const struct sk_buff *skb, bool src,
@@ -425,6 +426,8 @@ static int tcp_authopt_output_synack(struct sk_buff *skb, struct sock *listener,
 	s.key = tcp_authopt_synack_key(info, known, keyid, rnext,
 				       (struct sockaddr *)&peer,
 				       tcp_authopt_sk_l3index(listener), &s.rnextkeyid);
+	if (PTR_ERR(s.key) == -ENOKEY)
+		tcp_authopt_trace_synack_no_key(listener, rnext, keyid);
 	if (IS_ERR_OR_NULL(s.key))
 		return PTR_ERR_OR_ZERO(s.key);
 	/* The SYN-ACK's own sequence number is this side's ISN. */
@@ -591,7 +594,8 @@ static int tcp_authopt_output_one(struct sk_buff *skb, struct sock *sk)
 		}
 		tcp_authopt_make_room(sk, info);
 		s.sne = tcp_authopt_sne_of(&info->snd_sne, ntohl(th->seq));
-		tcp_authopt_sne_update(&info->snd_sne, ntohl(th->seq), s.sne);
+		if (tcp_authopt_sne_update(&info->snd_sne, ntohl(th->seq), s.sne))
+			tcp_authopt_trace_sne(TCP_AUTHOPT_TP_SND_SNE, sk, s.sne);
 		s.traffic_key = tcp_authopt_tk(s.key, true);
 		s.prep = tcp_authopt_key_prep(s.key, true);
 		err = 0;

@@ -35,14 +35,21 @@ static inline u32 tcp_authopt_sne_of(const struct tcp_authopt_sne *s, u32 seq)
 	return s->sne;
 }
 
-/* Record @seq, whose extension is @sne, if it is the highest so far. */
-static inline void tcp_authopt_sne_update(struct tcp_authopt_sne *s, u32 seq,
+/*
+ * Record @seq, whose extension is @sne, if it is the highest so far.
+ * Returns true when that moved the extension on (the 32 bits wrapped).
+ */
+static inline bool tcp_authopt_sne_update(struct tcp_authopt_sne *s, u32 seq,
 					  u32 sne)
 {
+	bool wrapped = false;
+
 	if (after(seq, s->seq)) {
+		wrapped = sne != s->sne;
 		s->seq = seq;
 		s->sne = sne;
 	}
+	return wrapped;
 }
 
 #endif /* _TCP_AUTHOPT_SNE_H */

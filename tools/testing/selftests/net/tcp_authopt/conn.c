@@ -12,7 +12,10 @@
  *    its handshake and data;
  *  - a handshake whose MAC is 13 bytes or longer completes at the listener
  *    (Linux 6.12's TCP, built without TCP-AO, drops the last ACK of such a
- *    handshake as TcpExt TCPAOBad unless the module hides the option).
+ *    handshake as TcpExt TCPAOBad unless the module hides the option);
+ *  - the kernel's tcp:tcp_ao_* trace events fire for dropped segments, a
+ *    SYN-ACK not sent and a peer's RNextKeyID, with upstream's fields
+ *    (kernels that define them: Linux 6.10 and later).
  * Run in a namespace of its own (unshare), for IPv4 and IPv6.
  */
 #define _GNU_SOURCE
@@ -26,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/tcp_authopt.h>
@@ -78,9 +83,9 @@ static void lo_addr(int family, const char *a, struct sockaddr_storage *ss,
 	}
 }
 
-/* Add the test's key for @peer; @maclen 0 is the algorithm's default. */
-static int add_ao_mac(int fd, const struct sockaddr_storage *peer, int family,
-		      int maclen)
+/* Add a key for @peer; @maclen 0 is the algorithm's default. */
+static int add_ao_key(int fd, const struct sockaddr_storage *peer, int family,
+		      int sndid, int rcvid, int maclen, const char *secret)
 {
 	struct tcp_ao_add k = {};
 
@@ -92,12 +97,19 @@ static int add_ao_mac(int fd, const struct sockaddr_storage *peer, int family,
 		((struct sockaddr_in6 *)&k.addr)->sin6_port = 0;
 	k.prefix = family == AF_INET ? 32 : 128;
 	strcpy(k.alg_name, "hmac(sha1)");
-	k.sndid = 100;
-	k.rcvid = 100;
-	k.keylen = 12;
-	memcpy(k.key, "loopback key", 12);
+	k.sndid = sndid;
+	k.rcvid = rcvid;
+	k.keylen = strlen(secret);
+	memcpy(k.key, secret, k.keylen);
 	k.maclen = maclen;
 	return setsockopt(fd, IPPROTO_TCP, TCP_AO_ADD_KEY, &k, sizeof(k));
+}
+
+/* The test's key for @peer (KeyIDs 100) */
+static int add_ao_mac(int fd, const struct sockaddr_storage *peer, int family,
+		      int maclen)
+{
+	return add_ao_key(fd, peer, family, 100, 100, maclen, "loopback key");
 }
 
 static int add_ao(int fd, const struct sockaddr_storage *peer, int family)
@@ -368,4 +380,254 @@ TEST_F(conn, handshake_mac16)
 	long_mac_handshake(_metadata, self, variant, 16);
 }
 
+/* tracefs mounted for the test, and a trace instance of its own in it. */
+struct tracer {
+	char mnt[32];
+	char inst[96];
+};
+
+static int tracer_enable(const struct tracer *t, const char *event)
+{
+	char path[192];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/tcp/%s/enable", t->inst, event);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs("1", f);
+	return fclose(f);
+}
+
+/* 1: the kernel has no TCP-AO trace events; -1: tracefs failed. */
+static int tracer_open(struct tracer *t)
+{
+	char path[128];
+
+	strcpy(t->mnt, "/tmp/kr-tracefs-XXXXXX");
+	t->inst[0] = 0;
+	if (!mkdtemp(t->mnt))
+		return -1;
+	if (mount("tracefs", t->mnt, "tracefs", 0, NULL)) {
+		rmdir(t->mnt);
+		t->mnt[0] = 0;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/events/tcp/tcp_ao_mismatch", t->mnt);
+	if (access(path, F_OK))
+		return 1;
+	snprintf(t->inst, sizeof(t->inst), "%s/instances/kr-conn-%d", t->mnt,
+		 getpid());
+	if (mkdir(t->inst, 0700)) {
+		t->inst[0] = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void tracer_close(struct tracer *t)
+{
+	if (t->inst[0])
+		rmdir(t->inst);
+	if (t->mnt[0]) {
+		umount(t->mnt);
+		rmdir(t->mnt);
+	}
+}
+
+/* The instance's trace buffer, as text (malloc'ed), or NULL. */
+static char *tracer_read(const struct tracer *t)
+{
+	size_t len = 0, cap = 1 << 16;
+	char path[128], *buf;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", t->inst);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		len += fread(buf + len, 1, cap - len - 1, f);
+		if (feof(f) || ferror(f))
+			break;
+		if (cap - len < 4096) {
+			char *more = realloc(buf, cap * 2);
+
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = 0;
+	return buf;
+}
+
+/*
+ * Whether @buf has a line of event @event whose source port is @sport
+ * (0: any) and that contains @fields.
+ */
+static bool traced(const char *buf, const char *event, int sport,
+		   const char *fields)
+{
+	char name[64], port[32], line[512];
+	const char *p = buf, *end;
+
+	snprintf(name, sizeof(name), " %s: ", event);
+	snprintf(port, sizeof(port), ":%d dest=", sport);
+	while ((p = strstr(p, name))) {
+		end = strchrnul(p, '\n');
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		if ((!sport || strstr(line, port)) && strstr(line, fields))
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+/*
+ * A client whose SYN the listener drops or does not answer, with a key
+ * (@sndid, @rcvid, @maclen, @secret), or none when @sndid < 0. Returns
+ * its port.
+ */
+static int syn_attempt(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(conn) *self,
+		       const FIXTURE_VARIANT(conn) *variant, int sndid,
+		       int rcvid, int maclen, const char *secret)
+{
+	struct pollfd pfd = { .events = POLLOUT };
+	struct sockaddr_storage me = self->lo;
+	socklen_t len = self->len;
+	int sk, port;
+
+	sk = socket(variant->family, SOCK_STREAM, 0);
+	if (sk < 0)
+		return -1;
+	/* sin_port and sin6_port are at the same offset */
+	((struct sockaddr_in *)&me)->sin_port = 0;
+	if (bind(sk, (struct sockaddr *)&me, len) ||
+	    getsockname(sk, (struct sockaddr *)&me, &len) ||
+	    (sndid >= 0 && add_ao_key(sk, &self->lo, variant->family, sndid,
+				      rcvid, maclen, secret)) ||
+	    fcntl(sk, F_SETFL, O_NONBLOCK)) {
+		close(sk);
+		return -1;
+	}
+	port = ntohs(((struct sockaddr_in *)&me)->sin_port);
+	connect(sk, (struct sockaddr *)&self->lo, self->len);
+	pfd.fd = sk;
+	/* No answer from the listener: the connect stays pending. */
+	EXPECT_EQ(0, poll(&pfd, 1, 300)) TH_LOG("port %d got an answer", port);
+	close(sk);
+	return port;
+}
+
+static int port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/*
+ * Linux 6.10 and later define TCP-AO trace events that tools and
+ * upstream's selftests watch (tcp:tcp_ao_*, tcp:tcp_hash_ao_required),
+ * also when built without TCP-AO. Each must fire as upstream's TCP-AO
+ * fires it, with the segment's ports, flags and KeyIDs.
+ */
+TEST_F(conn, trace_events)
+{
+	static const char *const events[] = {
+		"tcp_ao_mismatch", "tcp_ao_key_not_found", "tcp_ao_wrong_maclen",
+		"tcp_hash_ao_required", "tcp_ao_synack_no_key",
+		"tcp_ao_rnext_request",
+	};
+	int bad_mac, bad_id, nokey, long_mac, sk, srv, r;
+	struct tcp_ao_info_opt info = {};
+	struct sockaddr_storage me;
+	socklen_t len = sizeof(me);
+	struct tracer t;
+	bool ok = true;
+	char c, *buf;
+	size_t i;
+
+	r = tracer_open(&t);
+	if (r == 1) {
+		tracer_close(&t);
+		SKIP(return, "no tcp:tcp_ao_* trace events in this kernel");
+	}
+	ASSERT_EQ(0, r);
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		ASSERT_EQ(0, tracer_enable(&t, events[i])) TH_LOG("event %zu", i);
+	ASSERT_EQ(0, add_ao_key(self->lsk, &self->lo, variant->family, 100, 100,
+				0, "loopback key"));
+	ASSERT_EQ(0, add_ao_key(self->lsk, &self->lo, variant->family, 7, 7, 0,
+				"loopback key"));
+	ASSERT_EQ(0, listen(self->lsk, 8));
+
+	bad_mac = syn_attempt(_metadata, self, variant, 100, 100, 0,
+			      "another key");
+	bad_id = syn_attempt(_metadata, self, variant, 5, 5, 0, "loopback key");
+	nokey = syn_attempt(_metadata, self, variant, -1, -1, 0, NULL);
+	long_mac = syn_attempt(_metadata, self, variant, 100, 100, 16,
+			       "loopback key");
+	/* RNextKeyID 50: the listener has no key to answer with. */
+	ASSERT_LT(0, syn_attempt(_metadata, self, variant, 100, 50, 0,
+				 "loopback key"));
+
+	/* A connection on key 100, whose client then asks for key 7. */
+	sk = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_GE(sk, 0);
+	ASSERT_EQ(0, add_ao_key(sk, &self->lo, variant->family, 100, 100, 0,
+				"loopback key"));
+	ASSERT_EQ(0, add_ao_key(sk, &self->lo, variant->family, 7, 7, 0,
+				"loopback key"));
+	info.set_current = 1;
+	info.current_key = 100;
+	info.set_rnext = 1;
+	info.rnext = 100;
+	ASSERT_EQ(0, setsockopt(sk, IPPROTO_TCP, TCP_AO_INFO, &info,
+				sizeof(info)));
+	ASSERT_EQ(0, connect(sk, (struct sockaddr *)&self->lo, self->len));
+	ASSERT_EQ(0, getsockname(sk, (struct sockaddr *)&me, &len));
+	srv = accept(self->lsk, NULL, NULL);
+	ASSERT_GE(srv, 0);
+	memset(&info, 0, sizeof(info));
+	info.set_rnext = 1;
+	info.rnext = 7;
+	ASSERT_EQ(0, setsockopt(sk, IPPROTO_TCP, TCP_AO_INFO, &info,
+				sizeof(info)));
+	EXPECT_EQ(1, send(sk, "x", 1, 0));
+	EXPECT_EQ(1, recv(srv, &c, 1, 0));
+	len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, getsockopt(srv, IPPROTO_TCP, TCP_AO_INFO, &info, &len));
+	EXPECT_EQ(7, info.current_key);
+
+	buf = tracer_read(&t);
+	ASSERT_NE(NULL, buf);
+	ok &= traced(buf, "tcp_ao_mismatch", bad_mac,
+		     "[ S   ] keyid=100 rnext=100 maclen=12");
+	ok &= traced(buf, "tcp_ao_key_not_found", bad_id,
+		     "[ S   ] keyid=5 rnext=5 maclen=12");
+	ok &= traced(buf, "tcp_hash_ao_required", nokey, "[ S   ]");
+	ok &= traced(buf, "tcp_ao_wrong_maclen", long_mac,
+		     "[ S   ] keyid=100 rnext=100 maclen=16");
+	/* With the listener's socket: its port, and the SYN's KeyIDs. */
+	ok &= traced(buf, "tcp_ao_synack_no_key", port_of(&self->lo),
+		     "keyid=50 rnext=100");
+	ok &= traced(buf, "tcp_ao_rnext_request", port_of(&me),
+		     "keyid=100 rnext=7 maclen=12");
+	EXPECT_TRUE(ok) TH_LOG("trace:\n%s", buf ? buf : "");
+	free(buf);
+	close(srv);
+	close(sk);
+	tracer_close(&t);
+}
+
 TEST_HARNESS_MAIN
+

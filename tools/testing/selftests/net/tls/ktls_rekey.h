@@ -15,7 +15,6 @@
 #ifndef KR_KTLS_REKEY_H
 #define KR_KTLS_REKEY_H
 
-#include <openssl/hmac.h>
 
 #include "ossl_common.h"
 
@@ -52,9 +51,49 @@ struct kr_end {
 	int fd;
 	bool verbose;		/* say what happens, for make demo */
 	size_t hlen;
+	EVP_MD *md;		/* the suite's hash, fetched once (kr_md()) */
 	unsigned char tx[EVP_MAX_MD_SIZE], rx[EVP_MAX_MD_SIZE];
 	struct kr_tally t;
 };
+
+/*
+ * HMAC (RFC 2104) with @md. OpenSSL 3's one-shot HMAC() looks its
+ * algorithms up again on every call, which in the emulated guests costs
+ * many times what the kernel's rekey does; a TLS library keeps them.
+ */
+static inline void kr_hmac(const EVP_MD *md, const unsigned char *key,
+			   size_t klen, const unsigned char *msg, size_t mlen,
+			   unsigned char *out)
+{
+	size_t b = EVP_MD_get_block_size(md), h = EVP_MD_get_size(md), i;
+	unsigned char k[128] = { 0 }, pad[128], inner[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (!c || b > sizeof(k))
+		KR_DIE("HMAC");
+	if (klen > b) {
+		if (!EVP_Digest(key, klen, k, NULL, md, NULL))
+			KR_DIE("HMAC");
+	} else {
+		memcpy(k, key, klen);
+	}
+	for (i = 0; i < b; i++)
+		pad[i] = k[i] ^ 0x36;
+	if (!EVP_DigestInit_ex2(c, md, NULL) ||
+	    !EVP_DigestUpdate(c, pad, b) || !EVP_DigestUpdate(c, msg, mlen) ||
+	    !EVP_DigestFinal_ex(c, inner, NULL))
+		KR_DIE("HMAC");
+	for (i = 0; i < b; i++)
+		pad[i] = k[i] ^ 0x5c;
+	if (!EVP_DigestInit_ex2(c, md, NULL) ||
+	    !EVP_DigestUpdate(c, pad, b) || !EVP_DigestUpdate(c, inner, h) ||
+	    !EVP_DigestFinal_ex(c, out, NULL))
+		KR_DIE("HMAC");
+	EVP_MD_CTX_free(c);
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(pad, sizeof(pad));
+	OPENSSL_cleanse(inner, sizeof(inner));
+}
 
 /* HKDF-Expand-Label (RFC 8446 section 7.1) with an empty context. */
 static inline void kr_hkdf_expand_label(const EVP_MD *md,
@@ -66,7 +105,6 @@ static inline void kr_hkdf_expand_label(const EVP_MD *md,
 	unsigned char in[EVP_MAX_MD_SIZE + sizeof(info) + 1];
 	size_t llen = strlen(label), ilen, hlen = EVP_MD_get_size(md);
 	size_t done = 0, tlen = 0, n;
-	unsigned int mlen;
 	unsigned char i;
 
 	info[0] = outlen >> 8;
@@ -82,9 +120,8 @@ static inline void kr_hkdf_expand_label(const EVP_MD *md,
 		memcpy(in, t, tlen);
 		memcpy(in + tlen, info, ilen);
 		in[tlen + ilen] = i;
-		if (!HMAC(md, secret, slen, in, tlen + ilen + 1, t, &mlen))
-			KR_DIE("HMAC");
-		tlen = mlen;
+		kr_hmac(md, secret, slen, in, tlen + ilen + 1, t);
+		tlen = hlen;
 		n = outlen - done < hlen ? outlen - done : hlen;
 		memcpy(out + done, t, n);
 		done += n;
@@ -100,17 +137,27 @@ static inline void kr_unhex(const char *hex, unsigned char *out, size_t len)
 			KR_DIE("bad hex");
 }
 
+/* The suite's hash, fetched on first use. */
+static inline const EVP_MD *kr_md(struct kr_end *e)
+{
+	if (!e->md) {
+		e->md = EVP_MD_fetch(NULL, EVP_MD_get0_name(e->s->md()), NULL);
+		if (!e->md)
+			KR_DIE("EVP_MD_fetch");
+	}
+	return e->md;
+}
+
 /* Key and IV for SECRET as a kTLS blob, the iv split as kTLS wants. */
-static inline void kr_make_key(const struct kr_end *e,
-			       const unsigned char *secret, uint64_t seq,
-			       struct kr_key *k)
+static inline void kr_make_key(struct kr_end *e, const unsigned char *secret,
+			       uint64_t seq, struct kr_key *k)
 {
 	unsigned char key[32], iv[12], be[8];
 	int i;
 
-	kr_hkdf_expand_label(e->s->md(), secret, e->hlen, "key", key,
+	kr_hkdf_expand_label(kr_md(e), secret, e->hlen, "key", key,
 			     e->s->keylen);
-	kr_hkdf_expand_label(e->s->md(), secret, e->hlen, "iv", iv, 12);
+	kr_hkdf_expand_label(kr_md(e), secret, e->hlen, "iv", iv, 12);
 	for (i = 0; i < 8; i++)
 		be[i] = seq >> (56 - 8 * i);
 	memset(k, 0, sizeof(*k));
@@ -142,12 +189,11 @@ static inline void kr_make_key(const struct kr_end *e,
 }
 
 /* application_traffic_secret_N+1 (RFC 8446 section 7.2) */
-static inline void kr_next_secret(const struct kr_end *e,
-				  unsigned char *secret)
+static inline void kr_next_secret(struct kr_end *e, unsigned char *secret)
 {
 	unsigned char next[EVP_MAX_MD_SIZE];
 
-	kr_hkdf_expand_label(e->s->md(), secret, e->hlen, "traffic upd", next,
+	kr_hkdf_expand_label(kr_md(e), secret, e->hlen, "traffic upd", next,
 			     e->hlen);
 	memcpy(secret, next, e->hlen);
 	OPENSSL_cleanse(next, sizeof(next));

@@ -56,6 +56,24 @@ struct kr_end {
 	struct kr_tally t;
 };
 
+/* H((K ^ @xor) || @msg) into @out, K being @k's @b bytes (RFC 2104). */
+static inline void kr_hmac_half(EVP_MD_CTX *c, const EVP_MD *md,
+				const unsigned char *k, size_t b,
+				unsigned char xor, const unsigned char *msg,
+				size_t mlen, unsigned char *out)
+{
+	unsigned char pad[128];
+	size_t i;
+
+	for (i = 0; i < b; i++)
+		pad[i] = k[i] ^ xor;
+	if (!EVP_DigestInit_ex2(c, md, NULL) ||
+	    !EVP_DigestUpdate(c, pad, b) || !EVP_DigestUpdate(c, msg, mlen) ||
+	    !EVP_DigestFinal_ex(c, out, NULL))
+		KR_DIE("HMAC");
+	OPENSSL_cleanse(pad, sizeof(pad));
+}
+
 /*
  * HMAC (RFC 2104) with @md. OpenSSL 3's one-shot HMAC() looks its
  * algorithms up again on every call, which in the emulated guests costs
@@ -65,8 +83,8 @@ static inline void kr_hmac(const EVP_MD *md, const unsigned char *key,
 			   size_t klen, const unsigned char *msg, size_t mlen,
 			   unsigned char *out)
 {
-	size_t b = EVP_MD_get_block_size(md), h = EVP_MD_get_size(md), i;
-	unsigned char k[128] = { 0 }, pad[128], inner[EVP_MAX_MD_SIZE];
+	size_t b = EVP_MD_get_block_size(md), h = EVP_MD_get_size(md);
+	unsigned char k[128] = { 0 }, inner[EVP_MAX_MD_SIZE];
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
 	if (!c || b > sizeof(k))
@@ -77,21 +95,10 @@ static inline void kr_hmac(const EVP_MD *md, const unsigned char *key,
 	} else {
 		memcpy(k, key, klen);
 	}
-	for (i = 0; i < b; i++)
-		pad[i] = k[i] ^ 0x36;
-	if (!EVP_DigestInit_ex2(c, md, NULL) ||
-	    !EVP_DigestUpdate(c, pad, b) || !EVP_DigestUpdate(c, msg, mlen) ||
-	    !EVP_DigestFinal_ex(c, inner, NULL))
-		KR_DIE("HMAC");
-	for (i = 0; i < b; i++)
-		pad[i] = k[i] ^ 0x5c;
-	if (!EVP_DigestInit_ex2(c, md, NULL) ||
-	    !EVP_DigestUpdate(c, pad, b) || !EVP_DigestUpdate(c, inner, h) ||
-	    !EVP_DigestFinal_ex(c, out, NULL))
-		KR_DIE("HMAC");
+	kr_hmac_half(c, md, k, b, 0x36, msg, mlen, inner);
+	kr_hmac_half(c, md, k, b, 0x5c, inner, h, out);
 	EVP_MD_CTX_free(c);
 	OPENSSL_cleanse(k, sizeof(k));
-	OPENSSL_cleanse(pad, sizeof(pad));
 	OPENSSL_cleanse(inner, sizeof(inner));
 }
 

@@ -13,6 +13,8 @@
 #   make demo            boot a guest and show the suite at work
 #   make bench           benchmarks against in-tree/plain TCP, one boot per kernel
 #   make dkms-check      dkms build against every target kernel's headers
+#   make modules_install modules into /lib/modules/<kver>/updates/keyroll, depmod
+#   make modules_uninstall  remove them again, depmod
 #   make clean
 
 TOP := $(CURDIR)
@@ -22,7 +24,7 @@ KVERS := $(if $(KVER),$(KVER),$(shell $(TOP)/scripts/kernels.sh))
 SELFTEST_DIRS := $(wildcard tools/testing/selftests/net/*/Makefile)
 
 .PHONY: all modules tools selftests deps lint check demo bench dkms-check clean \
-	FORCE
+	modules_install modules_uninstall FORCE
 
 all: modules tools selftests
 
@@ -73,6 +75,12 @@ bench:
 
 dkms-check:
 	@$(TOP)/scripts/dkms-check.sh $(KVERS)
+
+modules_install: modules
+	@$(TOP)/scripts/install-modules.sh $(KVERS)
+
+modules_uninstall:
+	@$(TOP)/scripts/install-modules.sh -u $(KVERS)
 
 clean:
 	rm -rf $(BUILD)

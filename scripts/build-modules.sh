@@ -27,3 +27,10 @@ done
 
 echo "  MODULES $KVER"
 make -s -C "$KDIR" M="$OUT" "$@" modules
+
+# What `make modules_install` would put in /lib/modules/$KVER, for the
+# install test in the guest (tools/testing/selftests/net/tls/install.sh).
+# Not for the extra builds with arguments (lint's sparse pass).
+[ $# -eq 0 ] || exit 0
+echo "  STAGE   $KVER"
+"$TOP/scripts/install-modules.sh" -s "$TOP/build/stage" "$KVER" > /dev/null

@@ -75,6 +75,7 @@ echo "TAP version 13"
 	rm -f "$step_log.b"
 	scripts/lint.sh "$@"
 	scripts/dkms-check.sh "$@"
+	scripts/install-check.sh "$@"
 } | number
 tally
 

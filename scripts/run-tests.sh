@@ -128,6 +128,13 @@ host_checks() {
 while IFS=$'\t' read -r mod name timeout cmd; do
 	log="$OUT/$mod.$name.log"
 	rc=$(cat "$OUT/$mod.$name.rc" 2>/dev/null)
+	# Exiting 0 is not a pass by itself: a test reports its results in
+	# lines that start with "ok" (TAP, or the programs' "ok: ..."), so an
+	# empty or truncated script cannot pass.
+	if [ "$rc" = 0 ] && ! grep -q '^ok[ :]' "$log"; then
+		echo "exited 0 without reporting a result (no line starting with ok)" >> "$log"
+		rc=fail
+	fi
 	if [ "$rc" = 0 ] && ! host_checks "$mod" "$name" >> "$log"; then
 		rc=fail
 	fi

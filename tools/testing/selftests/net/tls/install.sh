@@ -39,13 +39,15 @@ overlay_mount() {
 	mounts=("$MODLIB" "$OV/lower")
 }
 
+# $OV is removed only when nothing is mounted in it any more: through a
+# bind mount left behind, rm would reach the system's tree.
 overlay_umount() {
-	local m
+	local m busy=0
 
 	for m in "${mounts[@]}"; do
-		umount "$m" || log "cannot unmount $m"
+		umount "$m" || { log "cannot unmount $m"; busy=1; }
 	done
-	rm -rf "$OV"
+	[ $busy -eq 0 ] && rm -rf "$OV"
 }
 
 # Attach the ULP "tls" to an established loopback socket, as a TLS library

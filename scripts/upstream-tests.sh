@@ -9,7 +9,8 @@
 # into the repository. Not part of make check (it takes ~10 minutes a
 # kernel); see README's status table for the last results.
 #
-# Usage: scripts/upstream-tests.sh [tcp_ao|tls]... (default: both)
+# Usage: [KVER=<kver>] scripts/upstream-tests.sh [tcp_ao|tls]... (default: both,
+# on every target kernel)
 #
 # What differs from a run on a kernel with TCP-AO built in, and how:
 #  - counters: upstream reads TcpExt TCPAO* from /proc/net/netstat, which a
@@ -50,13 +51,15 @@ unpack() {
 	touch "$SRC/.complete"
 }
 
-build_tcp_ao() {
-	local d=$SRC/tools/testing/selftests/net/tcp_ao o=$OUT/tcp_ao f t ex
+# build_tcp_ao_in DIR TCP_H: the tcp_ao binaries and the shim into DIR,
+# compiled against the uAPI tcp.h TCP_H.
+build_tcp_ao_in() {
+	local d=$SRC/tools/testing/selftests/net/tcp_ao o=$1 f t ex
 	local cflags=(-O2 -g -Wall -D_GNU_SOURCE -fno-strict-aliasing
-		      -I"$OUT/uapi" -I"$SRC/tools/include" -iquote "$d/lib")
+		      -I"$o/uapi" -I"$SRC/tools/include" -iquote "$d/lib")
 
-	mkdir -p "$o/lib" "$OUT/uapi/linux"
-	cp "$SRC/include/uapi/linux/tcp.h" "$OUT/uapi/linux/tcp.h"
+	mkdir -p "$o/lib" "$o/uapi/linux"
+	cp "$2" "$o/uapi/linux/tcp.h"
 	for f in "$d"/lib/*.c; do
 		gcc "${cflags[@]}" -c "$f" -o "$o/lib/$(basename "$f" .c).o" || return 1
 	done
@@ -73,6 +76,34 @@ build_tcp_ao() {
 	gcc -O2 -Wall -shared -fPIC \
 		"$TOP/tools/testing/selftests/net/tcp_authopt/upstream_shim.c" \
 		-o "$o/upstream_shim.so" -ldl
+}
+
+# Two builds. The repair helpers insist that TCP_INFO returns exactly
+# sizeof(struct tcp_info), which 6.1's shorter struct never does for a
+# binary built with 6.12's tcp.h; the tcp_ao-6.1 build takes 6.12's tcp.h
+# (TCP-AO's uAPI) with struct tcp_info as 6.1's headers define it.
+build_tcp_ao() {
+	local k61 h61 tcp61=$OUT/tcp.h-6.1
+
+	build_tcp_ao_in "$OUT/tcp_ao" "$SRC/include/uapi/linux/tcp.h" || return 1
+	k61=$("$TOP/scripts/kernels.sh" | grep '^6\.1\.' | tail -n 1)
+	[ -n "$k61" ] || return 0
+	h61=/usr/src/linux-headers-${k61%-amd64}-common/include/uapi/linux/tcp.h
+	[ -f "$h61" ] || { echo "upstream: no $h61" >&2; return 1; }
+	awk -v h61="$h61" '
+	BEGIN {
+		while ((getline l < h61) > 0) {
+			if (l ~ /^struct tcp_info \{/) on = 1
+			if (on) info = info l "\n"
+			if (on && l ~ /^};/) on = 0
+		}
+	}
+	/^struct tcp_info \{/ { skip = 1; printf "%s", info; next }
+	skip { if ($0 ~ /^};/) skip = 0; next }
+	{ print }
+	' "$SRC/include/uapi/linux/tcp.h" > "$tcp61"
+	grep -q 'tcpi_total_rto_time' "$tcp61" && { echo "upstream: tcp_info not replaced" >&2; return 1; }
+	build_tcp_ao_in "$OUT/tcp_ao-6.1" "$tcp61"
 }
 
 build_tls() {
@@ -98,8 +129,10 @@ for s in ${SUITES[*]}; do
 	case \$s in
 	tcp_ao)
 		module_reload tcp_authopt || { echo "not ok tcp_ao: module"; continue; }
-		for t in $OUT/tcp_ao/*_ipv[46]; do
-			LD_PRELOAD=$OUT/tcp_ao/upstream_shim.so timeout 150 "\$t" \\
+		bin=$OUT/tcp_ao
+		case \$(uname -r) in 6.1.*) bin=$OUT/tcp_ao-6.1 ;; esac
+		for t in \$bin/*_ipv[46]; do
+			LD_PRELOAD=\$bin/upstream_shim.so timeout 150 "\$t" \\
 				> /tmp/up.out 2>&1
 			echo "# \$(basename "\$t"): \$(grep '^# Totals' /tmp/up.out)"
 			grep '^not ok' /tmp/up.out | sed "s|^|#   |"
@@ -117,7 +150,7 @@ done
 EOF
 chmod +x "$guest"
 
-for kver in $("$TOP/scripts/kernels.sh"); do
+for kver in ${KVER:-$("$TOP/scripts/kernels.sh")}; do
 	echo "# upstream selftests on $kver"
 	"$TOP/scripts/vm.sh" -k "$kver" -t 2400 -- "$guest" 2>&1 | grep '^#'
 done

@@ -9,9 +9,11 @@
  *
  * A segment that carries TCP-AO is verified or dropped, as upstream does:
  * one for a socket with no key for its KeyID (or no TCP-AO at all) counts
- * as TCPAOKeyNotFound; one for no socket is dropped too (counted the same
- * way), so TCP does not answer it with an unsigned RST: the ISNs a MAC
- * would need are unknown (RFC 5925 section 7.7).
+ * as TCPAOKeyNotFound; one for no socket is dropped too, so TCP does not
+ * answer it with an unsigned RST: the ISNs a MAC would need are unknown
+ * (RFC 5925 section 7.7). Upstream counts that drop in no TCP-AO counter
+ * (a late segment of a closed connection is routine), so it is counted
+ * apart, as TCPAONoSocket.
  */
 
 #include <crypto/algapi.h>
@@ -577,7 +579,7 @@ unsigned int tcp_authopt_input(void *priv, struct sk_buff *skb,
 		if (rx.refcounted)
 			sock_gen_put(rx.sk);
 	} else if (rx.has_opt) {
-		tcp_authopt_inc_stats(rx.net, TCP_AUTHOPT_MIB_KEY_NOT_FOUND);
+		tcp_authopt_inc_stats(rx.net, TCP_AUTHOPT_MIB_NO_SOCKET);
 		ret = NF_DROP;
 	}
 	rcu_read_unlock();

@@ -28,6 +28,7 @@ static const char *const tcp_authopt_mib_names[__TCP_AUTHOPT_MIB_MAX] = {
 	[TCP_AUTHOPT_MIB_SELFTEST_FAIL]	= "TCPAOSelfTestFail",
 	[TCP_AUTHOPT_MIB_KEY_REQ_REJECTED] = "TCPAOKeyRequestRejected",
 	[TCP_AUTHOPT_MIB_SEND_EXPIRED]	= "TCPAOSendExpired",
+	[TCP_AUTHOPT_MIB_NO_SOCKET]	= "TCPAONoSocket",
 };
 
 static unsigned long tcp_authopt_mib_sum(struct tcp_authopt_mib __percpu *mib,

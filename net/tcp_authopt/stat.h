@@ -19,6 +19,7 @@ enum tcp_authopt_mib_field {
 	TCP_AUTHOPT_MIB_SELFTEST_FAIL,	/* TCPAOSelfTestFail: RFC 9235 vectors failed */
 	TCP_AUTHOPT_MIB_KEY_REQ_REJECTED, /* TCPAOKeyRequestRejected: netlink key request refused */
 	TCP_AUTHOPT_MIB_SEND_EXPIRED,	/* TCPAOSendExpired: not sent, no chain key valid */
+	TCP_AUTHOPT_MIB_NO_SOCKET,	/* TCPAONoSocket: dropped, TCP-AO for no socket */
 	__TCP_AUTHOPT_MIB_MAX
 };
 

@@ -22,7 +22,7 @@
 static const char *const counter_names[] = {
 	"TCPAOGood", "TCPAOBad", "TCPAOKeyNotFound", "TCPAORequired",
 	"TCPAODroppedIcmps", "TCPAOSelfTestPass", "TCPAOSelfTestFail",
-	"TCPAOKeyRequestRejected", "TCPAOSendExpired",
+	"TCPAOKeyRequestRejected", "TCPAOSendExpired", "TCPAONoSocket",
 };
 
 /* Value of one counter in the caller's namespace, -1 if it is missing. */

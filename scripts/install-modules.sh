@@ -46,6 +46,11 @@ while getopts "ur:s:v:" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
+# A view replaces ROOT/lib/modules/<kver>: never the system's own.
+if [ $stage -eq 1 ] && { [ -z "$root" ] || [ "$(realpath -m "$root")" = / ]; }; then
+	echo "install: -s/-v need a directory other than /" >&2
+	exit 2
+fi
 
 for kver in "$@"; do
 	moddir="$root/lib/modules/$kver"
@@ -55,7 +60,9 @@ for kver in "$@"; do
 		mkdir -p "$moddir"
 		ln -s "/lib/modules/$kver/kernel" "$moddir/kernel"
 		for f in modules.order modules.builtin modules.builtin.modinfo; do
-			[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$moddir/"
+			if [ -f "/lib/modules/$kver/$f" ]; then
+				cp "/lib/modules/$kver/$f" "$moddir/"
+			fi
 		done
 		[ $view_only -eq 0 ] || continue
 	fi
